@@ -1,0 +1,47 @@
+# One Makefile for people and CI. `make help` lists the targets.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help venv run test lint format migrate demo clean
+
+help:
+	@echo "make run     set up, migrate, load demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make test    set up, run the whole suite on PostgreSQL (a throwaway one unless DATABASE_URL answers)"
+	@echo "make lint    ruff check + ruff format --check"
+	@echo "make format  ruff format + ruff check --fix"
+	@echo "make clean   remove the virtualenv, caches and the SQLite file"
+
+# Re-installs whenever pyproject.toml changes.
+$(BIN)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found (Python 3.11 is required)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet '.[dev]'
+	touch $@
+
+venv: $(BIN)/.installed
+
+# The development server: DEBUG on, SQLite unless DATABASE_URL is set.
+run: export DEBUG ?= true
+run: venv
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: venv
+	scripts/with-postgres $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) *.egg-info build .pytest_cache .ruff_cache .hypothesis db.sqlite3 staticfiles
