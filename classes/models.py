@@ -63,6 +63,7 @@ class Class(models.Model):
                 condition=Q(status="stopped", stop_date__isnull=False)
                 | (~Q(status="stopped") & Q(stop_date__isnull=True)),
                 name="classes_stop_date_iff_stopped",
+                violation_error_message="A stopped class needs a stop date; others have none.",
             ),
             models.CheckConstraint(
                 condition=~Q(code="") & ~Q(site=""), name="classes_code_site_not_blank"
@@ -152,6 +153,7 @@ class Enrolment(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")),
                 name="class_enrolments_end_not_before_start",
+                violation_error_message="The end date cannot be before the start date.",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["enrolled", "completed", "withdrawn"]),
@@ -161,6 +163,7 @@ class Enrolment(models.Model):
             models.CheckConstraint(
                 condition=Q(status="enrolled") | Q(end_date__isnull=False),
                 name="class_enrolments_end_date_when_left",
+                violation_error_message="A learner who completed or withdrew needs an end date.",
             ),
         ]
 
@@ -199,18 +202,23 @@ class Schedule(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")),
                 name="class_schedules_end_not_before_start",
+                violation_error_message="The end date cannot be before the start date.",
             ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=False) | Q(total_hours__isnull=False),
                 name="class_schedules_end_or_total_hours",
+                violation_error_message="Give an end date or the total hours to compute it from.",
             ),
             models.CheckConstraint(
                 condition=Q(total_hours__gt=0), name="class_schedules_total_hours_positive"
             ),
             models.CheckConstraint(
-                condition=(Q(pattern="monthly") & Q(day_of_month__gte=1) & Q(day_of_month__lte=31))
+                # IS NOT NULL spelled out: a CHECK that evaluates to NULL passes.
+                condition=Q(pattern="monthly", day_of_month__isnull=False)
+                & Q(day_of_month__gte=1, day_of_month__lte=31)
                 | (~Q(pattern="monthly") & Q(day_of_month__isnull=True)),
                 name="class_schedules_day_of_month_iff_monthly",
+                violation_error_message="Monthly schedules need a day of the month (1–31).",
             ),
         ]
 
@@ -249,12 +257,14 @@ class ScheduleSlot(models.Model):
             models.CheckConstraint(
                 condition=Q(end_time__gt=F("start_time")),
                 name="class_schedule_slots_end_after_start",
+                violation_error_message="A slot must end after it starts.",
             ),
             # Hours are counted in half-hour steps, so slots start and end on them.
             models.CheckConstraint(
                 condition=Q(start_time__minute__in=[0, 30], start_time__second=0)
                 & Q(end_time__minute__in=[0, 30], end_time__second=0),
                 name="class_schedule_slots_half_hours",
+                violation_error_message="Slots start and end on the hour or half hour.",
             ),
         ]
 
@@ -300,6 +310,7 @@ class SchedulePause(models.Model):
             models.CheckConstraint(
                 condition=Q(resume_date__gt=F("pause_start")),
                 name="class_schedule_pauses_resume_after_start",
+                violation_error_message="The class must resume after the pause starts.",
             ),
         ]
 

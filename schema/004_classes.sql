@@ -72,7 +72,7 @@ CREATE TABLE IF NOT EXISTS "class_schedules" (
     CONSTRAINT "class_schedules_end_not_before_start" CHECK ("end_date" >= ("start_date")),
     CONSTRAINT "class_schedules_end_or_total_hours" CHECK (("end_date" IS NOT NULL OR "total_hours" IS NOT NULL)),
     CONSTRAINT "class_schedules_total_hours_positive" CHECK ("total_hours" > 0),
-    CONSTRAINT "class_schedules_day_of_month_iff_monthly" CHECK ((("pattern" = 'monthly' AND "day_of_month" >= 1 AND "day_of_month" <= 31) OR (NOT ("pattern" = 'monthly') AND "day_of_month" IS NULL)))
+    CONSTRAINT "class_schedules_day_of_month_iff_monthly" CHECK ((("day_of_month" IS NOT NULL AND "pattern" = 'monthly' AND "day_of_month" >= 1 AND "day_of_month" <= 31) OR (NOT ("pattern" = 'monthly') AND "day_of_month" IS NULL)))
 );
 
 CREATE TABLE IF NOT EXISTS "class_schedule_slots" (

@@ -1,0 +1,215 @@
+from django import forms
+from django.contrib import admin, messages
+
+from classes.models import (
+    AttendanceSession,
+    BackupFacilitator,
+    Class,
+    ClassStatusHistory,
+    Enrolment,
+    HolidayOverride,
+    LearnerAttendance,
+    Schedule,
+    ScheduleException,
+    SchedulePause,
+    ScheduleSlot,
+)
+from classes.services import ClassError, change_class_status, enrol_learner
+from progression.admin import ReadOnlyInlineMixin
+
+
+class BackupFacilitatorInline(admin.TabularInline):
+    model = BackupFacilitator
+    extra = 0
+    autocomplete_fields = ["user"]
+    verbose_name = "backup facilitator"
+
+
+class EnrolmentInline(admin.TabularInline):
+    model = Enrolment
+    extra = 0
+    fields = ["learner", "start_date", "end_date", "status"]
+    autocomplete_fields = ["learner"]
+
+
+class StatusHistoryInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = ClassStatusHistory
+    fields = ["changed_at", "old_status", "new_status", "stop_date", "changed_by", "reason"]
+    readonly_fields = fields
+    show_change_link = False
+
+
+class ClassAdminForm(forms.ModelForm):
+    status_reason = forms.CharField(
+        required=False,
+        label="Reason for a status change",
+        help_text="Kept in the class's status history.",
+    )
+
+    class Meta:
+        model = Class
+        fields = ["code", "client", "programme", "site", "facilitator", "status", "stop_date"]
+
+
+@admin.register(Class)
+class ClassAdmin(admin.ModelAdmin):
+    form = ClassAdminForm
+    list_display = ["code", "client", "programme", "site", "facilitator", "status", "stop_date"]
+    list_filter = ["status", "client", "programme__class_type"]
+    list_select_related = ["client", "programme", "facilitator"]
+    search_fields = ["code", "site", "client__name", "facilitator__username"]
+    autocomplete_fields = ["client", "programme", "facilitator"]
+    inlines = [BackupFacilitatorInline, EnrolmentInline, StatusHistoryInline]
+
+    def save_model(self, request, obj, form, change):
+        # Status changes go through the service so that they are recorded in the history.
+        status, stop_date = obj.status, obj.stop_date
+        if change:
+            saved = Class.objects.get(pk=obj.pk)
+            obj.status, obj.stop_date = saved.status, saved.stop_date
+        else:
+            obj.status, obj.stop_date = Class.Status.DRAFT, None
+        super().save_model(request, obj, form, change)
+        if (status, stop_date) != (obj.status, obj.stop_date):
+            try:
+                change_class_status(
+                    klass=obj,
+                    status=status,
+                    stop_date=stop_date,
+                    changed_by=request.user,
+                    reason=form.cleaned_data.get("status_reason", ""),
+                )
+            except ClassError as error:
+                self.message_user(request, error.message, messages.ERROR)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Enrolment:
+            return super().save_formset(request, form, formset, change)
+        # New enrolments start the learner's progression (DESIGN rule 8).
+        for enrolment in formset.save(commit=False):
+            if enrolment.pk is None:
+                enrol_learner(
+                    learner=enrolment.learner, klass=form.instance, start_date=enrolment.start_date
+                )
+            else:
+                enrolment.save()
+        formset.save_m2m()
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(admin.ModelAdmin):
+    list_display = ["learner", "klass", "start_date", "end_date", "status"]
+    list_filter = ["status", "klass__client"]
+    list_select_related = ["learner", "klass"]
+    search_fields = [
+        "learner__surname",
+        "learner__first_names",
+        "=learner__id_number",
+        "klass__code",
+    ]
+    autocomplete_fields = ["learner", "klass"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Learner and class are fixed once enrolled; a wrong one is withdrawn instead.
+        return ["learner", "klass"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            enrolment, _ = enrol_learner(
+                learner=obj.learner, klass=obj.klass, start_date=obj.start_date
+            )
+            obj.pk = enrolment.pk
+
+
+class ScheduleSlotInline(admin.TabularInline):
+    model = ScheduleSlot
+    extra = 0
+
+
+class ScheduleExceptionInline(admin.TabularInline):
+    model = ScheduleException
+    extra = 0
+
+
+class SchedulePauseInline(admin.TabularInline):
+    model = SchedulePause
+    extra = 0
+
+
+class HolidayOverrideInline(admin.TabularInline):
+    model = HolidayOverride
+    extra = 0
+
+
+@admin.register(Schedule)
+class ScheduleAdmin(admin.ModelAdmin):
+    list_display = ["klass", "pattern", "start_date", "end_date", "total_hours"]
+    list_filter = ["pattern"]
+    list_select_related = ["klass"]
+    search_fields = ["klass__code"]
+    autocomplete_fields = ["klass"]
+    inlines = [
+        ScheduleSlotInline,
+        ScheduleExceptionInline,
+        SchedulePauseInline,
+        HolidayOverrideInline,
+    ]
+
+
+class LearnerAttendanceInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = LearnerAttendance
+    fields = ["learner", "hours_trained", "hours_present", "page_number", "created_at"]
+    readonly_fields = fields
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("learner")
+
+
+@admin.register(AttendanceSession)
+class AttendanceSessionAdmin(admin.ModelAdmin):
+    """Sessions are recorded by facilitators through the capture service; read-only here."""
+
+    list_display = [
+        "klass",
+        "session_date",
+        "status",
+        "scheduled_hours",
+        "captured_by",
+        "captured_at",
+    ]
+    list_filter = ["status", "session_date", "klass__facilitator"]
+    list_select_related = ["klass", "captured_by"]
+    search_fields = ["klass__code"]
+    date_hierarchy = "session_date"
+    readonly_fields = [f.name for f in AttendanceSession._meta.fields]
+    inlines = [LearnerAttendanceInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ClassStatusHistory)
+class ClassStatusHistoryAdmin(admin.ModelAdmin):
+    list_display = ["klass", "old_status", "new_status", "stop_date", "changed_by", "changed_at"]
+    list_filter = ["new_status"]
+    list_select_related = ["klass", "changed_by"]
+    search_fields = ["klass__code"]
+    readonly_fields = [f.name for f in ClassStatusHistory._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,50 @@
+import os
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses
+# database access from such a thread unless told it is safe (it is: one thread).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest
+
+from progression.selectors import ledger_mismatches
+from tests.factories import AdminUserFactory, ClassFactory, UserFactory
+
+
+@pytest.fixture
+def own_facilitator(db):
+    return UserFactory(username="facilitator.own", first_name="Thandi", last_name="Mokoena")
+
+
+@pytest.fixture
+def other_facilitator(db):
+    return UserFactory(username="facilitator.other", first_name="Pieter", last_name="Botha")
+
+
+@pytest.fixture
+def admin_user(db):
+    return AdminUserFactory(username="office.admin", first_name="Ayesha", last_name="Patel")
+
+
+@pytest.fixture
+def klass(own_facilitator):
+    """An active class of the own facilitator."""
+    return ClassFactory(facilitator=own_facilitator)
+
+
+def assert_ledger_consistent() -> None:
+    """DESIGN rule 10: every progression's totals equal the sums of its hours log."""
+    mismatches = ledger_mismatches()
+    assert mismatches == [], f"progression totals differ from the ledger: {mismatches}"
+
+
+@pytest.fixture
+def ledger_checked(db):
+    """Checks rule 10 after the test, before its transaction is rolled back."""
+    yield
+    assert_ledger_consistent()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # PBKDF2 at production strength costs ~0.3 s per user; tests create many.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

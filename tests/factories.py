@@ -1,0 +1,142 @@
+"""factory-boy factories that build consistent object graphs.
+
+An enrolled learner always has a progression on the class's LP, because
+EnrolmentFactory enrols through the same service the admin uses.
+"""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+
+from classes.models import AttendanceSession, Class, Enrolment, Schedule, ScheduleSlot
+from classes.services import enrol_learner
+from learners.models import Client, Learner
+from progression.models import ClassType, LearningProgramme
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class AdminUserFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"admin{n}")
+    is_staff = True
+    is_superuser = True
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    name = factory.Sequence(lambda n: f"Client {n} (Pty) Ltd")
+
+
+class LearnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Learner
+
+    first_names = factory.Faker("first_name")
+    surname = factory.Faker("last_name")
+    id_number = factory.Sequence(lambda n: f"{9001015000000 + n:013d}")
+    race = Learner.Race.AFRICAN
+    gender = Learner.Gender.FEMALE
+
+
+class ClassTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClassType
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"CT{n}")
+    name = factory.Sequence(lambda n: f"Class type {n}")
+
+
+class LearningProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LearningProgramme
+
+    class_type = factory.SubFactory(ClassTypeFactory)
+    code = factory.Sequence(lambda n: f"LP{n}")
+    name = factory.Sequence(lambda n: f"Learning programme {n}")
+    subject_duration = Decimal("120.0")
+    total_pages = 200
+
+
+class ClassFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Class
+
+    code = factory.Sequence(lambda n: f"CLS-{n:04d}")
+    client = factory.SubFactory(ClientFactory)
+    programme = factory.SubFactory(LearningProgrammeFactory)
+    site = "Head office, Johannesburg"
+    facilitator = factory.SubFactory(UserFactory)
+    status = Class.Status.ACTIVE
+
+
+class ScheduleFactory(factory.django.DjangoModelFactory):
+    """A weekly schedule, Monday and Wednesday 09:00–12:00 unless slots are given."""
+
+    class Meta:
+        model = Schedule
+        skip_postgeneration_save = True
+
+    klass = factory.SubFactory(ClassFactory)
+    pattern = Schedule.Pattern.WEEKLY
+    start_date = datetime.date(2026, 1, 5)
+    end_date = datetime.date(2026, 12, 18)
+
+    @factory.post_generation
+    def slots(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        for weekday, start, end in extracted or [
+            (0, datetime.time(9), datetime.time(12)),
+            (2, datetime.time(9), datetime.time(12)),
+        ]:
+            ScheduleSlot.objects.create(
+                schedule=obj, weekday=weekday, start_time=start, end_time=end
+            )
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    """Enrols through classes.services.enrol_learner, which starts the progression."""
+
+    class Meta:
+        model = Enrolment
+
+    learner = factory.SubFactory(LearnerFactory)
+    klass = factory.SubFactory(ClassFactory)
+    start_date = datetime.date(2026, 1, 5)
+
+    @classmethod
+    def _create(cls, model_class, learner, klass, start_date, **kwargs):
+        enrolment, _ = enrol_learner(learner=learner, klass=klass, start_date=start_date)
+        return enrolment
+
+
+class AttendanceSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AttendanceSession
+
+    klass = factory.SubFactory(ClassFactory)
+    session_date = datetime.date(2026, 3, 2)
+    scheduled_hours = Decimal("3.0")
