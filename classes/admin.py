@@ -213,3 +213,62 @@ class ClassStatusHistoryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(LearnerAttendance)
+class LearnerAttendanceAdmin(admin.ModelAdmin):
+    """Per-learner attendance rows, read-only: they change only through the capture service."""
+
+    list_display = ["session", "learner", "hours_trained", "hours_present", "page_number"]
+    list_filter = ["session__session_date", "session__klass"]
+    list_select_related = ["session__klass", "learner"]
+    search_fields = ["learner__surname", "learner__first_names", "=learner__id_number"]
+    readonly_fields = [f.name for f in LearnerAttendance._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BackupFacilitator)
+class BackupFacilitatorAdmin(admin.ModelAdmin):
+    list_display = ["klass", "user"]
+    list_select_related = ["klass", "user"]
+    search_fields = ["klass__code", "user__username", "user__last_name"]
+    autocomplete_fields = ["klass", "user"]
+
+
+class ScheduleDetailAdmin(admin.ModelAdmin):
+    """Slots, exception dates, pauses and overrides across all classes (also inline on
+    each schedule)."""
+
+    list_select_related = ["schedule__klass"]
+    search_fields = ["schedule__klass__code"]
+    autocomplete_fields = ["schedule"]
+
+
+@admin.register(ScheduleSlot)
+class ScheduleSlotAdmin(ScheduleDetailAdmin):
+    list_display = ["schedule", "weekday", "start_time", "end_time"]
+    list_filter = ["weekday"]
+
+
+@admin.register(ScheduleException)
+class ScheduleExceptionAdmin(ScheduleDetailAdmin):
+    list_display = ["schedule", "exception_date", "reason"]
+    date_hierarchy = "exception_date"
+
+
+@admin.register(SchedulePause)
+class SchedulePauseAdmin(ScheduleDetailAdmin):
+    list_display = ["schedule", "pause_start", "resume_date", "reason"]
+
+
+@admin.register(HolidayOverride)
+class HolidayOverrideAdmin(ScheduleDetailAdmin):
+    list_display = ["schedule", "holiday_date", "reason"]

@@ -19,8 +19,7 @@ CREATE TABLE IF NOT EXISTS "clients" (
     "name" varchar(200) NOT NULL UNIQUE,
     "contact_email" varchar(254) NOT NULL,
     "created_at" timestamp with time zone DEFAULT (STATEMENT_TIMESTAMP()) NOT NULL,
-    "updated_at" timestamp with time zone NOT NULL,
-    CONSTRAINT "clients_name_not_blank" CHECK (NOT ("name" = ''))
+    "updated_at" timestamp with time zone NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS "learners" (
@@ -33,13 +32,38 @@ CREATE TABLE IF NOT EXISTS "learners" (
     "gender" varchar(20) NOT NULL,
     "employer_id" bigint NULL,
     "created_at" timestamp with time zone DEFAULT (STATEMENT_TIMESTAMP()) NOT NULL,
-    "updated_at" timestamp with time zone NOT NULL,
-    CONSTRAINT "learners_names_not_blank" CHECK ((NOT ("first_names" = '') AND NOT ("surname" = ''))),
-    CONSTRAINT "learners_identity_document_required" CHECK (("id_number" IS NOT NULL OR "passport_number" IS NOT NULL)),
-    CONSTRAINT "learners_id_number_13_digits" CHECK ("id_number"::text ~ '^[0-9]{13}$'),
-    CONSTRAINT "learners_race_valid" CHECK ("race" IN ('african', 'coloured', 'indian', 'white', 'other')),
-    CONSTRAINT "learners_gender_valid" CHECK ("gender" IN ('female', 'male', 'other'))
+    "updated_at" timestamp with time zone NOT NULL
 );
+
+DO $$ BEGIN
+    ALTER TABLE "clients" ADD CONSTRAINT "clients_name_not_blank" CHECK (NOT ("name" = ''));
+EXCEPTION WHEN duplicate_object OR duplicate_table THEN NULL;
+END $$;
+
+DO $$ BEGIN
+    ALTER TABLE "learners" ADD CONSTRAINT "learners_names_not_blank" CHECK ((NOT ("first_names" = '') AND NOT ("surname" = '')));
+EXCEPTION WHEN duplicate_object OR duplicate_table THEN NULL;
+END $$;
+
+DO $$ BEGIN
+    ALTER TABLE "learners" ADD CONSTRAINT "learners_identity_document_required" CHECK (("id_number" IS NOT NULL OR "passport_number" IS NOT NULL));
+EXCEPTION WHEN duplicate_object OR duplicate_table THEN NULL;
+END $$;
+
+DO $$ BEGIN
+    ALTER TABLE "learners" ADD CONSTRAINT "learners_id_number_13_digits" CHECK ("id_number"::text ~ '^[0-9]{13}$');
+EXCEPTION WHEN duplicate_object OR duplicate_table THEN NULL;
+END $$;
+
+DO $$ BEGIN
+    ALTER TABLE "learners" ADD CONSTRAINT "learners_race_valid" CHECK ("race" IN ('african', 'coloured', 'indian', 'white', 'other'));
+EXCEPTION WHEN duplicate_object OR duplicate_table THEN NULL;
+END $$;
+
+DO $$ BEGIN
+    ALTER TABLE "learners" ADD CONSTRAINT "learners_gender_valid" CHECK ("gender" IN ('female', 'male', 'other'));
+EXCEPTION WHEN duplicate_object OR duplicate_table THEN NULL;
+END $$;
 
 CREATE INDEX IF NOT EXISTS "clients_name_3163cccd_like" ON "clients" ("name" varchar_pattern_ops);
 

@@ -30,11 +30,23 @@ CREATE TABLE IF NOT EXISTS "class_type_subjects" (
     "name" varchar(200) NOT NULL,
     "subject_duration" numeric(7, 1) NOT NULL,
     "total_pages" integer NOT NULL CHECK ("total_pages" >= 0),
-    "created_at" timestamp with time zone DEFAULT (STATEMENT_TIMESTAMP()) NOT NULL,
-    CONSTRAINT "class_type_subjects_type_code_unique" UNIQUE ("class_type_id", "code"),
-    CONSTRAINT "class_type_subjects_duration_range" CHECK (("subject_duration" > 0 AND "subject_duration" <= 10000)),
-    CONSTRAINT "class_type_subjects_total_pages_range" CHECK (("total_pages" >= 1 AND "total_pages" <= 10000))
+    "created_at" timestamp with time zone DEFAULT (STATEMENT_TIMESTAMP()) NOT NULL
 );
+
+DO $$ BEGIN
+    ALTER TABLE "class_type_subjects" ADD CONSTRAINT "class_type_subjects_type_code_unique" UNIQUE ("class_type_id", "code");
+EXCEPTION WHEN duplicate_object OR duplicate_table THEN NULL;
+END $$;
+
+DO $$ BEGIN
+    ALTER TABLE "class_type_subjects" ADD CONSTRAINT "class_type_subjects_duration_range" CHECK (("subject_duration" > 0 AND "subject_duration" <= 10000));
+EXCEPTION WHEN duplicate_object OR duplicate_table THEN NULL;
+END $$;
+
+DO $$ BEGIN
+    ALTER TABLE "class_type_subjects" ADD CONSTRAINT "class_type_subjects_total_pages_range" CHECK (("total_pages" >= 1 AND "total_pages" <= 10000));
+EXCEPTION WHEN duplicate_object OR duplicate_table THEN NULL;
+END $$;
 
 DO $$ BEGIN
     ALTER TABLE "class_types" ADD CONSTRAINT "class_types_code_name_not_blank" CHECK ((NOT ("code" = '') AND NOT ("name" = '')));

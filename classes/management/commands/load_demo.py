@@ -1,0 +1,157 @@
+"""Demo data for `make run`: a client, two facilitators, an admin, classes, learners.
+
+Idempotent: when the demo client exists, nothing is written again. Dates are relative
+to today so that there are always past sessions waiting to be captured.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from classes.models import Class, Schedule, ScheduleException, ScheduleSlot
+from classes.services import change_class_status, enrol_learner
+from learners.models import Client, Learner
+from progression.models import ClassType, LearningProgramme
+
+DEMO_CLIENT = "Mzansi Manufacturing (Pty) Ltd"
+# Demo logins only: printed on every `make run`, never used outside a laptop.
+LOGINS = [
+    # username, password, first name, last name, is admin
+    ("admin", "demo-admin-2026", "Ayesha", "Patel", True),
+    ("thandi", "demo-thandi-2026", "Thandi", "Mokoena", False),
+    ("pieter", "demo-pieter-2026", "Pieter", "Botha", False),
+]
+LEARNER_NAMES = [
+    ("Sipho", "Nkosi"),
+    ("Lerato", "Mahlangu"),
+    ("Johan", "van der Merwe"),
+    ("Nomvula", "Zulu"),
+    ("Ahmed", "Cassim"),
+    ("Precious", "Molefe"),
+    ("Kagiso", "Sithole"),
+    ("Anele", "Mthembu"),
+    ("Ruan", "Pretorius"),
+    ("Zanele", "Dlamini"),
+    ("Tshepo", "Khumalo"),
+    ("Fatima", "Adams"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo data (idempotent) and print the demo logins."
+
+    def handle(self, *args, **options):
+        if Client.objects.filter(name=DEMO_CLIENT).exists():
+            self.stdout.write("Demo data is already loaded.")
+        else:
+            self._load()
+            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self.stdout.write("\nDemo logins (development only):")
+        for username, password, first, last, is_admin in LOGINS:
+            role = "office admin" if is_admin else "facilitator"
+            self.stdout.write(f"  {username:8} / {password:18} {first} {last}, {role}")
+        self.stdout.write("")
+
+    @transaction.atomic
+    def _load(self):
+        users = {}
+        user_model = get_user_model()
+        for username, password, first, last, is_admin in LOGINS:
+            user, _ = user_model.objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@example.org",
+                    "is_staff": is_admin,
+                    "is_superuser": is_admin,
+                },
+            )
+            user.set_password(password)
+            user.save()
+            users[username] = user
+
+        client = Client.objects.create(name=DEMO_CLIENT, contact_email="training@example.org")
+        english = ClassType.objects.create(code="BE", name="Business English")
+        numeracy = ClassType.objects.create(code="NUM", name="Numeracy", hours_capped=True)
+        communication = LearningProgramme.objects.create(
+            class_type=english,
+            code="BE-COMM1",
+            name="Communication Level 1",
+            subject_duration=Decimal("120"),
+            total_pages=180,
+        )
+        numbers = LearningProgramme.objects.create(
+            class_type=numeracy,
+            code="NUM-1",
+            name="Numeracy Level 1",
+            subject_duration=Decimal("80"),
+            total_pages=120,
+        )
+
+        today = timezone.localdate()
+        # Eight weeks back, on a Monday: a backlog of sessions to capture.
+        start = today - datetime.timedelta(days=today.weekday() + 56)
+        classes = [
+            (
+                "MZN-BE-01",
+                communication,
+                users["thandi"],
+                "Mzansi plant, Germiston – training room 2",
+                # Monday split around lunch, Wednesday mornings.
+                [(0, "08:00", "10:00"), (0, "10:30", "12:30"), (2, "08:00", "11:00")],
+            ),
+            (
+                "MZN-NUM-01",
+                numbers,
+                users["pieter"],
+                "Mzansi plant, Germiston – canteen",
+                [(1, "13:00", "16:00"), (3, "13:00", "16:00")],
+            ),
+        ]
+        names = iter(LEARNER_NAMES)
+        serial = 0
+        for code, programme, facilitator, site, slots in classes:
+            klass = Class.objects.create(
+                code=code, client=client, programme=programme, site=site, facilitator=facilitator
+            )
+            change_class_status(
+                klass=klass,
+                status=Class.Status.ACTIVE,
+                changed_by=users["admin"],
+                reason="Demo class started",
+            )
+            schedule = Schedule.objects.create(
+                klass=klass,
+                pattern=Schedule.Pattern.WEEKLY,
+                start_date=start,
+                end_date=start + datetime.timedelta(weeks=26),
+            )
+            for weekday, begin, end in slots:
+                ScheduleSlot.objects.create(
+                    schedule=schedule,
+                    weekday=weekday,
+                    start_time=datetime.time.fromisoformat(begin),
+                    end_time=datetime.time.fromisoformat(end),
+                )
+            ScheduleException.objects.create(
+                schedule=schedule,
+                exception_date=start + datetime.timedelta(weeks=3, days=slots[0][0]),
+                reason="Plant shutdown for maintenance",
+            )
+            for _ in range(6):
+                first, surname = next(names)
+                serial += 1
+                learner = Learner.objects.create(
+                    first_names=first,
+                    surname=surname,
+                    id_number=f"{900101 + serial:06d}{5000 + serial:04d}08{serial % 10}",
+                    race=Learner.Race.AFRICAN,
+                    gender=Learner.Gender.FEMALE if serial % 2 else Learner.Gender.MALE,
+                    employer=client,
+                )
+                enrol_learner(learner=learner, klass=klass, start_date=start)
