@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 
+from attendance_project.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInlineMixin
 from classes.models import (
     AttendanceSession,
     BackupFacilitator,
@@ -15,7 +16,6 @@ from classes.models import (
     ScheduleSlot,
 )
 from classes.services import ClassError, change_class_status, enrol_learner
-from progression.admin import ReadOnlyInlineMixin
 
 
 class BackupFacilitatorInline(admin.TabularInline):
@@ -169,7 +169,7 @@ class LearnerAttendanceInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(AttendanceSession)
-class AttendanceSessionAdmin(admin.ModelAdmin):
+class AttendanceSessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Sessions are recorded by facilitators through the capture service; read-only here."""
 
     list_display = [
@@ -187,36 +187,18 @@ class AttendanceSessionAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in AttendanceSession._meta.fields]
     inlines = [LearnerAttendanceInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ClassStatusHistory)
-class ClassStatusHistoryAdmin(admin.ModelAdmin):
+class ClassStatusHistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["klass", "old_status", "new_status", "stop_date", "changed_by", "changed_at"]
     list_filter = ["new_status"]
     list_select_related = ["klass", "changed_by"]
     search_fields = ["klass__code"]
     readonly_fields = [f.name for f in ClassStatusHistory._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(LearnerAttendance)
-class LearnerAttendanceAdmin(admin.ModelAdmin):
+class LearnerAttendanceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Per-learner attendance rows, read-only: they change only through the capture service."""
 
     list_display = ["session", "learner", "hours_trained", "hours_present", "page_number"]
@@ -224,15 +206,6 @@ class LearnerAttendanceAdmin(admin.ModelAdmin):
     list_select_related = ["session__klass", "learner"]
     search_fields = ["learner__surname", "learner__first_names", "=learner__id_number"]
     readonly_fields = [f.name for f in LearnerAttendance._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(BackupFacilitator)

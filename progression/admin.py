@@ -4,6 +4,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from attendance_project.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInlineMixin
 from learners.models import Learner
 from progression.forms import ManualHoursForm
 from progression.models import ClassType, HoursLog, LearningProgramme, Progression
@@ -33,26 +34,12 @@ class LearningProgrammeAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "class_type__code"]
 
 
-class ReadOnlyInlineMixin:
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 class HoursLogInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = HoursLog
     fk_name = "tracking"
     fields = ["log_date", "hours_trained", "hours_present", "source", "session", "created_by"]
     readonly_fields = fields
     ordering = ["-log_date", "-id"]
-    # A progression can collect hundreds of rows; the full list is one click away.
-    max_num = 0
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("session", "created_by")
@@ -75,18 +62,7 @@ class ProgressionAdmin(admin.ModelAdmin):
     list_select_related = ["learner", "programme", "klass"]
     search_fields = ["learner__surname", "learner__first_names", "=learner__id_number"]
     # Totals and status only change through services, so the ledger stays the truth.
-    readonly_fields = [
-        "learner",
-        "programme",
-        "klass",
-        "status",
-        "hours_trained",
-        "hours_present",
-        "hours_absent",
-        "start_date",
-        "completion_date",
-        "marked_complete_by",
-    ]
+    readonly_fields = [*list_display, "marked_complete_by"]
     fields = [*readonly_fields, "notes"]
     inlines = [HoursLogInline]
 
@@ -124,7 +100,7 @@ class LearnerFilter(admin.SimpleListFilter):
 
 
 @admin.register(HoursLog)
-class HoursLogAdmin(admin.ModelAdmin):
+class HoursLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The ledger, read-only: rows are added by ProgressionService and never changed."""
 
     list_display = [
@@ -149,15 +125,6 @@ class HoursLogAdmin(admin.ModelAdmin):
     ]
     date_hierarchy = "log_date"
     readonly_fields = [f.name for f in HoursLog._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         return [
