@@ -91,6 +91,8 @@ LANGUAGE_CODE = "en-za"
 # The site's local time decides what "today" is for a session (DESIGN rule 1).
 TIME_ZONE = env.str("TIME_ZONE", default="Africa/Johannesburg")
 USE_I18N = True
+# Our date formats ("4 March 2026"), for every English locale.
+FORMAT_MODULE_PATH = ["attendance_project.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -107,8 +109,9 @@ STORAGES = {
     },
 }
 
-LOGIN_URL = "admin:login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "classes:my_classes"
+LOGOUT_REDIRECT_URL = "login"
 
 LOGGING = {
     "version": 1,

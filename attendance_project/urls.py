@@ -1,5 +1,6 @@
 from django.contrib import admin
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 admin.site.site_header = "Attendance and hours"
@@ -8,6 +9,8 @@ admin.site.index_title = "Office administration"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # Until the facilitator pages exist, the admin is the home page (it requires login).
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("classes/", include("classes.urls")),
+    path("", RedirectView.as_view(pattern_name="classes:my_classes", permanent=False)),
 ]

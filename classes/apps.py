@@ -1,6 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _ensure_roles(sender, using, apps=None, **kwargs):
+    from classes.roles import ensure_roles
+
+    ensure_roles(using=using)
 
 
 class ClassesConfig(AppConfig):
     name = "classes"
     verbose_name = "Classes and attendance"
+
+    def ready(self):
+        # classes is the last of our apps, so every permission exists by now.
+        post_migrate.connect(_ensure_roles, sender=self, dispatch_uid="classes.ensure_roles")

@@ -54,6 +54,11 @@ class Class(models.Model):
         db_table = "classes"
         verbose_name_plural = "classes"
         ordering = ["code"]
+        permissions = [
+            # Office admins: every class's attendance pages and actions, not only
+            # the classes they facilitate.
+            ("capture_any_class", "Can view and record attendance of any class"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "active", "stopped"]),

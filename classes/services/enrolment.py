@@ -1,4 +1,4 @@
-"""Writes to classes and enrolments."""
+"""Enrolling learners and changing a class's status."""
 
 from __future__ import annotations
 

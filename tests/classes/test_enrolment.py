@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from classes.models import Class, ClassStatusHistory, Enrolment
-from classes.services import (
+from classes.services.enrolment import (
     ALREADY_IN_STATUS,
     STOP_DATE_ONLY_WHEN_STOPPING,
     STOP_DATE_REQUIRED,

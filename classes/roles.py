@@ -1,0 +1,72 @@
+"""The two roles, as Django groups with permissions.
+
+Created by a data migration, and again after every `migrate` (post_migrate): a
+database built from the ops schema files records that migration as applied without
+running it, and permissions of models added later must reach the groups too.
+Idempotent; permissions are only ever added, so an admin's extra grants survive.
+"""
+
+from django.apps import apps as global_apps
+
+FACILITATORS = "Facilitators"
+OFFICE_ADMINS = "Office admins"
+
+_MANAGE = ("view", "add", "change")
+# What office admins may do in the admin. Ledger-like tables (hours log, sessions,
+# attendance, histories) are never changed or deleted there; manual hours are the
+# hours log's "add" permission.
+OFFICE_ADMIN_PERMISSIONS = {
+    "learners": {"client": _MANAGE, "learner": _MANAGE},
+    "progression": {
+        "classtype": _MANAGE,
+        "learningprogramme": _MANAGE,
+        "progression": ("view", "change"),
+        "hourslog": ("view", "add"),
+    },
+    "classes": {
+        "class": (*_MANAGE, "capture_any_class"),
+        "backupfacilitator": (*_MANAGE, "delete"),
+        "enrolment": _MANAGE,
+        "schedule": _MANAGE,
+        "scheduleslot": (*_MANAGE, "delete"),
+        "scheduleexception": (*_MANAGE, "delete"),
+        "schedulepause": (*_MANAGE, "delete"),
+        "holidayoverride": (*_MANAGE, "delete"),
+        "attendancesession": ("view",),
+        "learnerattendance": ("view",),
+        "classstatushistory": ("view",),
+    },
+}
+# Facilitators reach their own classes by being their facilitator; the group marks
+# the role (and is where facilitator-wide permissions would go).
+FACILITATOR_PERMISSIONS: dict = {}
+
+
+def _codenames(spec: dict) -> set[tuple[str, str]]:
+    found = set()
+    for app_label, models in spec.items():
+        for model, actions in models.items():
+            for action in actions:
+                codename = action if action.startswith("capture_") else f"{action}_{model}"
+                found.add((app_label, codename))
+    return found
+
+
+def ensure_roles(apps=global_apps, using: str = "default") -> None:
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for name, spec in [
+        (OFFICE_ADMINS, OFFICE_ADMIN_PERMISSIONS),
+        (FACILITATORS, FACILITATOR_PERMISSIONS),
+    ]:
+        group, _ = group_model.objects.using(using).get_or_create(name=name)
+        wanted = _codenames(spec)
+        permissions = [
+            p
+            for p in permission_model.objects.using(using).select_related("content_type")
+            if (p.content_type.app_label, p.codename) in wanted
+        ]
+        missing = wanted - {(p.content_type.app_label, p.codename) for p in permissions}
+        if missing:
+            raise LookupError(f"Permissions not found for {name}: {sorted(missing)}")
+        group.permissions.add(*permissions)

@@ -1,0 +1,146 @@
+"""Reads for the attendance pages: who may see which class, rosters, schedules."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+
+from classes.models import AttendanceSession, Class, Enrolment, LearnerAttendance, Schedule
+from classes.schedule import Pause, ScheduleSpec, Slot
+from learners.models import Learner
+from progression.models import HoursLog, Progression
+
+CAPTURE_ANY_CLASS = "classes.capture_any_class"
+
+
+def can_see_all_classes(user: AbstractBaseUser) -> bool:
+    return user.has_perm(CAPTURE_ANY_CLASS)
+
+
+def visible_classes(user: AbstractBaseUser) -> QuerySet[Class]:
+    """The classes a user may open: their own (primary or backup), or all for admins."""
+    classes = Class.objects.all()
+    if can_see_all_classes(user):
+        return classes
+    # A subquery rather than a join on backups: no duplicate rows, no DISTINCT.
+    backed_up = Class.backup_facilitators.through.objects.filter(user=user).values("klass_id")
+    return classes.filter(Q(facilitator=user) | Q(pk__in=backed_up))
+
+
+def class_for(user: AbstractBaseUser, class_id: int) -> Class:
+    """The class if the user may see it; 404 otherwise (DESIGN rule 2)."""
+    return get_object_or_404(
+        visible_classes(user).select_related("client", "programme", "facilitator"),
+        pk=class_id,
+    )
+
+
+def schedule_spec(klass: Class) -> ScheduleSpec | None:
+    """The class's schedule as the pure engine's input (a fixed number of queries)."""
+    schedule = (
+        Schedule.objects.filter(klass=klass)
+        .prefetch_related("slots", "exceptions", "pauses", "holiday_overrides")
+        .first()
+    )
+    if schedule is None:
+        return None
+    return spec_from_schedule(schedule, klass)
+
+
+def spec_from_schedule(schedule, klass: Class) -> ScheduleSpec:
+    """Build the spec from a schedule whose details are already loaded (prefetched)."""
+    return ScheduleSpec(
+        pattern=schedule.pattern,
+        start_date=schedule.start_date,
+        end_date=schedule.end_date,
+        total_hours=schedule.total_hours,
+        day_of_month=schedule.day_of_month,
+        slots=tuple(Slot(s.weekday, s.start_time, s.end_time) for s in schedule.slots.all()),
+        exceptions={e.exception_date: e.reason for e in schedule.exceptions.all()},
+        pauses=tuple(Pause(p.pause_start, p.resume_date, p.reason) for p in schedule.pauses.all()),
+        holiday_overrides=frozenset(o.holiday_date for o in schedule.holiday_overrides.all()),
+        stop_date=klass.stop_date if klass.status == Class.Status.STOPPED else None,
+    )
+
+
+def enrolled_on(day: datetime.date, prefix: str = "") -> Q:
+    """Enrolments that cover `day`: joined on or before it, not left before it."""
+    return Q(**{f"{prefix}start_date__lte": day}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day})
+    )
+
+
+@dataclass(frozen=True)
+class RosterLearner:
+    learner: Learner
+    previous_page: int | None
+    # False when the learner has no progression in progress on the class's LP: their
+    # attendance is recorded but no hours can be credited yet (DESIGN rule 8).
+    creditable: bool
+
+
+def roster(klass: Class, day: datetime.date) -> list[RosterLearner]:
+    """The learners enrolled in the class on `day` (DESIGN rule 3), in one query."""
+    previous_page = (
+        LearnerAttendance.objects.filter(
+            learner_id=OuterRef("learner_id"),
+            session__klass__programme_id=klass.programme_id,
+            session__session_date__lt=day,
+            page_number__isnull=False,
+        )
+        .order_by("-session__session_date", "-id")
+        .values("page_number")[:1]
+    )
+    creditable = Progression.objects.filter(
+        learner_id=OuterRef("learner_id"),
+        programme_id=klass.programme_id,
+        status=Progression.Status.IN_PROGRESS,
+    )
+    enrolments = (
+        Enrolment.objects.filter(enrolled_on(day), klass=klass)
+        .select_related("learner")
+        .annotate(previous_page=Subquery(previous_page), creditable=Exists(creditable))
+        .order_by("learner__surname", "learner__first_names", "learner_id")
+    )
+    return [RosterLearner(e.learner, e.previous_page, e.creditable) for e in enrolments]
+
+
+def recorded_sessions(klass: Class) -> dict[datetime.date, AttendanceSession]:
+    """The class's session rows by date (rows exist once a session is recorded)."""
+    return {
+        s.session_date: s
+        for s in AttendanceSession.objects.filter(klass=klass).select_related("captured_by")
+    }
+
+
+@dataclass(frozen=True)
+class AttendanceLine:
+    attendance: LearnerAttendance
+    credited: bool
+
+    @property
+    def hours_absent(self):
+        return self.attendance.hours_trained - self.attendance.hours_present
+
+
+def session_attendance(session: AttendanceSession) -> list[AttendanceLine]:
+    """What was recorded per learner, and whether it reached the hours log."""
+    credited = HoursLog.objects.filter(session=session, learner_id=OuterRef("learner_id"))
+    rows = (
+        LearnerAttendance.objects.filter(session=session)
+        .select_related("learner")
+        .annotate(credited=Exists(credited))
+        .order_by("learner__surname", "learner__first_names", "learner_id")
+    )
+    return [AttendanceLine(row, row.credited) for row in rows]
+
+
+def current_learner_counts(classes: QuerySet[Class], day: datetime.date) -> QuerySet[Class]:
+    """Annotate each class with `learner_count`: learners enrolled on `day`."""
+    return classes.annotate(
+        learner_count=Count("enrolments", filter=enrolled_on(day, prefix="enrolments__"))
+    )

@@ -1,0 +1,27 @@
+"""Writes to classes, enrolments and attendance sessions."""
+
+from classes.services.capture import (
+    CaptureRejected,
+    LearnerEntry,
+    NotAllowed,
+    Problem,
+    SessionAlreadyRecorded,
+    SessionNotAvailable,
+    capture_session,
+    mark_session_not_held,
+)
+from classes.services.enrolment import ClassError, change_class_status, enrol_learner
+
+__all__ = [
+    "CaptureRejected",
+    "ClassError",
+    "LearnerEntry",
+    "NotAllowed",
+    "Problem",
+    "SessionAlreadyRecorded",
+    "SessionNotAvailable",
+    "capture_session",
+    "change_class_status",
+    "enrol_learner",
+    "mark_session_not_held",
+]

@@ -1,0 +1,345 @@
+"""Recording a session: capturing attendance, or marking that it did not happen.
+
+DESIGN rules 1–8. Every check the pages make is made here again; the pages only
+mirror them. A capture is one transaction: the session row (created if needed and
+locked), one attendance row per roster learner, their hours-log rows through
+ProgressionService's batch form, and the session's status, or nothing at all.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.utils import formats, timezone
+
+from classes.models import AttendanceSession, Class, LearnerAttendance
+from classes.schedule import PlannedSession, session_on
+from classes.selectors import RosterLearner, roster, schedule_spec, visible_classes
+from progression.models import HoursLog
+from progression.services import HoursEntry, ProgressionService
+
+Status = AttendanceSession.Status
+
+# Rule 1: when a session can be recorded at all.
+NOT_ALLOWED = "You are not a facilitator of class {klass}."
+CLASS_NOT_ACTIVE = "Class {klass} is not active, so its sessions cannot be recorded."
+CLASS_STOPPED = "Class {klass} stopped on {stop_date}; later sessions cannot be recorded."
+FUTURE_DATE = "{date} is in the future; a session can be recorded from its day on."
+NO_SCHEDULE = "Class {klass} has no schedule yet."
+NOT_SCHEDULED = "Class {klass} has no session scheduled on {date}."
+BLOCKED = "There is no session on {date}: {reason}."
+NO_ROSTER = "No learners were enrolled in class {klass} on {date}."
+# Rule 5: once only.
+ALREADY_RECORDED = "This session was already {what} by {who} at {when}."
+# Rules 4 and 6: the learner rows.
+NOT_ON_ROSTER = "Learner {learner_id} is not on the roster of this session."
+LISTED_TWICE = "{learner} is listed more than once."
+HOURS_MISSING = "Hours present for {learner} are missing."
+HOURS_INVALID = "Hours present for {learner} must be a number from 0 to {max} in steps of 0.5."
+PAGE_REQUIRED = "Last completed page for {learner} is required when they were present."
+PAGE_INVALID = "Last completed page for {learner} must be a whole number from 1 to {max}."
+PAGE_LOWER = (
+    "Last completed page for {learner} ({page}) is lower than their previous page ({previous})."
+)
+CONFIRM_LOWER_PAGES = "Tick “the lower pages are correct” to record them."
+EVERYONE_ABSENT = (
+    "Everyone has 0 hours present. Tick “everyone was absent” to record the session like that."
+)
+# Rule 7.
+NOT_HELD_STATUS_INVALID = "Choose why the session did not happen."
+
+HALF = Decimal("0.5")
+NOT_HELD = (Status.CLIENT_CANCELLED, Status.AGENT_ABSENT)
+
+
+@dataclass(frozen=True)
+class LearnerEntry:
+    """What the form said for one learner, unparsed: the service does the checking."""
+
+    learner_id: int
+    hours_present: str | Decimal | None
+    page_number: str | int | None
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str
+    learner_id: int | None = None
+    field: str | None = None  # "hours_present" or "page_number"
+
+
+class NotAllowed(Exception):
+    pass
+
+
+class SessionNotAvailable(Exception):
+    """Rule 1: the date cannot be recorded (future, blocked, unscheduled, inactive)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class SessionAlreadyRecorded(Exception):
+    def __init__(self, session: AttendanceSession):
+        self.session = session
+        what = "captured" if session.status == Status.CAPTURED else "marked as not held"
+        when = formats.date_format(timezone.localtime(session.captured_at), "DATETIME_FORMAT")
+        who = session.captured_by.get_full_name() or session.captured_by.get_username()
+        self.message = ALREADY_RECORDED.format(what=what, who=who, when=when)
+        super().__init__(self.message)
+
+
+@dataclass
+class CaptureRejected(Exception):
+    """Nothing was written. `problems` must be fixed; `confirmations` only confirmed."""
+
+    problems: list[Problem] = field(default_factory=list)
+    confirmations: list[Problem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return " ".join(p.message for p in [*self.problems, *self.confirmations])
+
+
+def recordable_session(
+    *, klass: Class, session_date: datetime.date, user: AbstractBaseUser
+) -> PlannedSession:
+    """The planned session on `session_date` if it may be recorded now (rules 1 and 2)."""
+    if not visible_classes(user).filter(pk=klass.pk).exists():
+        raise NotAllowed(NOT_ALLOWED.format(klass=klass))
+    if klass.status == Class.Status.DRAFT:
+        raise SessionNotAvailable(CLASS_NOT_ACTIVE.format(klass=klass))
+    if klass.status == Class.Status.STOPPED and session_date > klass.stop_date:
+        raise SessionNotAvailable(
+            CLASS_STOPPED.format(klass=klass, stop_date=_day(klass.stop_date))
+        )
+    # "Today" is the site's day: 00:30 in Johannesburg is already tomorrow in UTC terms.
+    if session_date > timezone.localdate():
+        raise SessionNotAvailable(FUTURE_DATE.format(date=_day(session_date)))
+    spec = schedule_spec(klass)
+    if spec is None:
+        raise SessionNotAvailable(NO_SCHEDULE.format(klass=klass))
+    planned = session_on(spec, session_date)
+    if planned is None:
+        raise SessionNotAvailable(NOT_SCHEDULED.format(klass=klass, date=_day(session_date)))
+    if planned.blocked:
+        raise SessionNotAvailable(
+            BLOCKED.format(date=_day(session_date), reason=planned.blocked_reason)
+        )
+    return planned
+
+
+def capture_session(
+    *,
+    klass: Class,
+    session_date: datetime.date,
+    recorded_by: AbstractBaseUser,
+    entries: Sequence[LearnerEntry],
+    everyone_absent: bool = False,
+    lower_pages_confirmed: bool = False,
+) -> AttendanceSession:
+    """Record the hours present and pages of every learner on the session's roster."""
+    planned = recordable_session(klass=klass, session_date=session_date, user=recorded_by)
+    learners = roster(klass, session_date)
+    if not learners:
+        raise SessionNotAvailable(NO_ROSTER.format(klass=klass, date=_day(session_date)))
+    values = _checked_entries(
+        learners,
+        entries,
+        max_hours=planned.hours,
+        total_pages=klass.programme.total_pages,
+        everyone_absent=everyone_absent,
+        lower_pages_confirmed=lower_pages_confirmed,
+    )
+
+    with transaction.atomic():
+        session = _locked_session(klass, session_date, planned.hours)
+        if session.status != Status.PENDING:
+            raise SessionAlreadyRecorded(session)
+        LearnerAttendance.objects.bulk_create(
+            LearnerAttendance(
+                session=session,
+                learner_id=learner_id,
+                hours_trained=planned.hours,
+                hours_present=hours,
+                page_number=page,
+            )
+            for learner_id, (hours, page) in values.items()
+        )
+        # Hours trained go to every roster learner, present or not (DESIGN §2), but
+        # only those with a progression in progress on the LP can be credited now.
+        credited = [r.learner.pk for r in learners if r.creditable]
+        if credited:
+            ProgressionService.log_hours_batch(
+                entries=[HoursEntry(pk, planned.hours, values[pk][0]) for pk in credited],
+                source=HoursLog.Source.ATTENDANCE,
+                session_id=session.pk,
+                created_by=recorded_by,
+            )
+        _mark_recorded(session, Status.CAPTURED, recorded_by)
+    return session
+
+
+def mark_session_not_held(
+    *,
+    klass: Class,
+    session_date: datetime.date,
+    recorded_by: AbstractBaseUser,
+    status: str,
+    notes: str = "",
+) -> AttendanceSession:
+    """Record that the session did not happen (rule 7): no hours for anyone."""
+    if status not in NOT_HELD:
+        raise CaptureRejected(problems=[Problem(NOT_HELD_STATUS_INVALID, field="status")])
+    planned = recordable_session(klass=klass, session_date=session_date, user=recorded_by)
+    with transaction.atomic():
+        session = _locked_session(klass, session_date, planned.hours)
+        if session.status != Status.PENDING:
+            raise SessionAlreadyRecorded(session)
+        session.notes = notes.strip()
+        _mark_recorded(session, status, recorded_by)
+    return session
+
+
+def _locked_session(klass: Class, session_date: datetime.date, hours: Decimal) -> AttendanceSession:
+    """The session row, created if missing, locked until the transaction ends.
+
+    Two submits at once (double tap, second tab, second facilitator) both reach
+    this point; the INSERT ... ON CONFLICT DO NOTHING lets exactly one row exist, and
+    the row lock makes the second wait here until the first commits, then see its
+    status and stop (rule 5). A SELECT first would let both go on.
+    """
+    AttendanceSession.objects.bulk_create(
+        [AttendanceSession(klass=klass, session_date=session_date, scheduled_hours=hours)],
+        ignore_conflicts=True,
+    )
+    session = (
+        AttendanceSession.objects.select_for_update(of=("self",))
+        .select_related("captured_by")
+        .get(klass=klass, session_date=session_date)
+    )
+    session.scheduled_hours = hours
+    return session
+
+
+def _mark_recorded(session: AttendanceSession, status: str, user: AbstractBaseUser) -> None:
+    session.status = status
+    session.captured_by = user
+    session.captured_at = timezone.now()
+    session.save(
+        update_fields=[
+            "status",
+            "scheduled_hours",
+            "notes",
+            "captured_by",
+            "captured_at",
+            "updated_at",
+        ]
+    )
+
+
+def _checked_entries(
+    learners: list[RosterLearner],
+    entries: Sequence[LearnerEntry],
+    *,
+    max_hours: Decimal,
+    total_pages: int,
+    everyone_absent: bool,
+    lower_pages_confirmed: bool,
+) -> dict[int, tuple[Decimal, int | None]]:
+    """Check every learner row; all problems at once, so the form can show them all."""
+    on_roster = {r.learner.pk: r for r in learners}
+    problems: list[Problem] = []
+    confirmations: list[Problem] = []
+    given: dict[int, LearnerEntry] = {}
+    for entry in entries:
+        if entry.learner_id not in on_roster:
+            problems.append(Problem(NOT_ON_ROSTER.format(learner_id=entry.learner_id)))
+        elif entry.learner_id in given:
+            name = on_roster[entry.learner_id].learner
+            problems.append(Problem(LISTED_TWICE.format(learner=name), entry.learner_id))
+        else:
+            given[entry.learner_id] = entry
+
+    values: dict[int, tuple[Decimal, int | None]] = {}
+    for learner_id, row in on_roster.items():
+        name = row.learner
+        entry = given.get(learner_id)
+        if entry is None:
+            problems.append(
+                Problem(HOURS_MISSING.format(learner=name), learner_id, "hours_present")
+            )
+            continue
+        hours = _half_hours(entry.hours_present, max_hours)
+        if hours is None:
+            message = HOURS_INVALID.format(learner=name, max=_hours(max_hours))
+            problems.append(Problem(message, learner_id, "hours_present"))
+        page, page_ok = _page(entry.page_number, total_pages)
+        if not page_ok:
+            message = PAGE_INVALID.format(learner=name, max=total_pages)
+            problems.append(Problem(message, learner_id, "page_number"))
+        elif page is None and hours:
+            problems.append(Problem(PAGE_REQUIRED.format(learner=name), learner_id, "page_number"))
+        elif page is not None and row.previous_page is not None and page < row.previous_page:
+            message = PAGE_LOWER.format(learner=name, page=page, previous=row.previous_page)
+            confirmations.append(Problem(message, learner_id, "page_number"))
+        values[learner_id] = (hours, page)
+
+    if confirmations and lower_pages_confirmed:
+        confirmations = []
+    elif confirmations:
+        confirmations.append(Problem(CONFIRM_LOWER_PAGES, field="confirm_lower_pages"))
+    if not problems and not everyone_absent and all(h == 0 for h, _ in values.values()):
+        confirmations.append(Problem(EVERYONE_ABSENT, field="everyone_absent"))
+    if problems or confirmations:
+        raise CaptureRejected(problems=problems, confirmations=confirmations)
+    return values
+
+
+def _half_hours(raw, max_hours: Decimal) -> Decimal | None:
+    """The hours as a Decimal if they are 0…max in half-hour steps, else None."""
+    text = "0" if raw is None or str(raw).strip() == "" else str(raw).strip().replace(",", ".")
+    try:
+        hours = Decimal(text)
+    except InvalidOperation:
+        return None
+    if not hours.is_finite() or hours < 0 or hours > max_hours or hours % HALF != 0:
+        return None
+    return hours.quantize(Decimal("0.1"))
+
+
+def _page(raw, total_pages: int) -> tuple[int | None, bool]:
+    """(page, ok): a blank page is (None, True); anything but 1…total is not ok."""
+    text = "" if raw is None else str(raw).strip()
+    if text == "":
+        return None, True
+    if not (text.isascii() and text.isdigit()) or len(text) > 6:
+        return None, False
+    page = int(text)
+    return page, 1 <= page <= total_pages
+
+
+def _day(day: datetime.date) -> str:
+    return formats.date_format(day, "DATE_FORMAT")
+
+
+def _hours(hours: Decimal) -> str:
+    return f"{hours.normalize():f}"
+
+
+__all__ = [
+    "CaptureRejected",
+    "LearnerEntry",
+    "NotAllowed",
+    "Problem",
+    "SessionAlreadyRecorded",
+    "SessionNotAvailable",
+    "capture_session",
+    "mark_session_not_held",
+    "recordable_session",
+]

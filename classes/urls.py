@@ -1,0 +1,41 @@
+import datetime
+
+from django.urls import path, register_converter
+
+from classes import views
+
+
+class IsoDateConverter:
+    """YYYY-MM-DD; an impossible date (2026-02-30) is a 404, not a 500."""
+
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+    def to_python(self, value: str) -> datetime.date:
+        return datetime.date.fromisoformat(value)  # ValueError → no match → 404
+
+    def to_url(self, value: datetime.date) -> str:
+        return value.isoformat()
+
+
+register_converter(IsoDateConverter, "isodate")
+
+app_name = "classes"
+urlpatterns = [
+    path("", views.my_classes, name="my_classes"),
+    path("<int:class_id>/", views.class_attendance, name="attendance"),
+    path(
+        "<int:class_id>/sessions/<isodate:session_date>/",
+        views.session_detail,
+        name="session_detail",
+    ),
+    path(
+        "<int:class_id>/sessions/<isodate:session_date>/capture/",
+        views.capture,
+        name="capture",
+    ),
+    path(
+        "<int:class_id>/sessions/<isodate:session_date>/not-held/",
+        views.not_held,
+        name="not_held",
+    ),
+]
