@@ -218,10 +218,11 @@ def _locked_session(klass: Class, session_date: datetime.date, hours: Decimal) -
         [AttendanceSession(klass=klass, session_date=session_date, scheduled_hours=hours)],
         ignore_conflicts=True,
     )
-    session = (
-        AttendanceSession.objects.select_for_update(of=("self",))
-        .select_related("captured_by")
-        .get(klass=klass, session_date=session_date)
+    # No select_related here: when the row was changed while we waited for its lock,
+    # PostgreSQL re-reads the locked row but not the joined user row, which would
+    # come back as it was before (NULL). SessionAlreadyRecorded loads the user itself.
+    session = AttendanceSession.objects.select_for_update().get(
+        klass=klass, session_date=session_date
     )
     session.scheduled_hours = hours
     return session

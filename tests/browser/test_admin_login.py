@@ -16,7 +16,7 @@ def test_an_admin_signs_in_and_opens_the_hours_log(
     EnrolmentFactory(klass=klass)
     page.set_viewport_size(viewport)
 
-    page.goto(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/admin/")
     expect(page).to_have_url(f"{live_server.url}/admin/login/?next=/admin/")
     screenshot(f"admin-login-{size}")
     page.get_by_label("Username").fill(admin_user.username)

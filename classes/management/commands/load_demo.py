@@ -8,11 +8,13 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from classes.models import Class, Schedule, ScheduleException, ScheduleSlot
+from classes.roles import FACILITATORS, OFFICE_ADMINS
 from classes.services import change_class_status, enrol_learner
 from learners.models import Client, Learner
 from progression.models import ClassType, LearningProgramme
@@ -73,6 +75,7 @@ class Command(BaseCommand):
             )
             user.set_password(password)
             user.save()
+            user.groups.add(Group.objects.get(name=OFFICE_ADMINS if is_admin else FACILITATORS))
             users[username] = user
 
         client = Client.objects.create(name=DEMO_CLIENT, contact_email="training@example.org")

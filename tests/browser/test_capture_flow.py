@@ -1,0 +1,137 @@
+"""A facilitator records sessions in a real browser, at desktop and at phone width."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from classes.models import AttendanceSession, LearnerAttendance
+from progression.models import HoursLog
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.factories import PASSWORD, EnrolmentFactory, ScheduleFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+EVERY_DAY = [(day, datetime.time(8), datetime.time(10)) for day in range(7)]
+
+
+@pytest.fixture
+def live_class(klass):
+    """A class meeting every day 08:00–10:00 since two weeks ago, with three learners."""
+    today = timezone.localdate()
+    ScheduleFactory(klass=klass, start_date=today - datetime.timedelta(days=14),
+                    end_date=today + datetime.timedelta(days=60), slots=EVERY_DAY)  # fmt: skip
+    for surname in ("Dlamini", "Nkosi", "Pretorius"):
+        EnrolmentFactory(
+            klass=klass, learner__surname=surname, start_date=klass.schedule.start_date
+        )
+    return klass
+
+
+def log_in(page, live_server, user):
+    page.goto(f"{live_server.url}/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="My classes")).to_be_visible()
+
+
+def assert_fits_the_screen(page):
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{overflow}px of horizontal scrolling"
+
+
+@pytest.mark.parametrize(("size", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
+def test_a_facilitator_captures_a_session_and_marks_another_not_held(
+    page, live_server, own_facilitator, live_class, screenshot, size, viewport
+):
+    page.set_viewport_size(viewport)
+    log_in(page, live_server, own_facilitator)
+    assert_fits_the_screen(page)
+    screenshot(f"my-classes-{size}")
+
+    page.get_by_role("link", name=live_class.code).first.click()
+    expect(page.get_by_role("heading", name=live_class.code)).to_be_visible()
+    assert_fits_the_screen(page)
+    screenshot(f"class-attendance-{size}")
+
+    # Capture the first session waiting this month, with mixed hours.
+    page.get_by_role("link", name="Capture").first.click()
+    expect(page.get_by_role("heading", name="Capture attendance")).to_be_visible()
+    assert_fits_the_screen(page)
+    screenshot(f"capture-{size}")
+    inputs = page.locator("input.hours")
+    pages = page.locator("input.page")
+    expect(inputs).to_have_count(3)
+    page.get_by_role("button", name="All present").click()
+    expect(inputs.nth(0)).to_have_value("2")
+    inputs.nth(1).fill("1.5")
+    expect(page.locator("output").nth(1)).to_have_text("0.5")
+    inputs.nth(2).fill("0")
+    pages.nth(0).fill("14")
+    pages.nth(1).fill("9")
+    page.get_by_role("button", name="Save attendance").click()
+
+    expect(page.locator(".message.success")).to_contain_text("captured for 3 learners")
+    expect(page.get_by_text("Recorded by")).to_be_visible()
+    assert_fits_the_screen(page)
+    screenshot(f"session-detail-{size}")
+    captured = AttendanceSession.objects.get(status="captured")
+    assert captured.captured_by == own_facilitator
+    assert sorted(
+        LearnerAttendance.objects.filter(session=captured).values_list("hours_present", flat=True)
+    ) == [0, 1.5, 2]
+    assert HoursLog.objects.filter(session=captured, created_by=own_facilitator).count() == 3
+
+    # The next waiting session: a typing error first, then corrected.
+    page.get_by_role("link", name=live_class.code).click()
+    page.get_by_role("link", name="Capture").first.click()
+    page.locator("input.hours").nth(0).fill("5")
+    page.locator("input.page").nth(0).fill("15")
+    page.get_by_role("button", name="Save attendance").click()
+    expect(page.locator(".error-summary")).to_contain_text("must be a number from 0 to 2")
+    expect(page.locator(".field-error").first).to_be_visible()
+    expect(page.locator("input.hours").nth(0)).to_have_value("5")
+    assert_fits_the_screen(page)
+    screenshot(f"capture-errors-{size}")
+    page.locator("input.hours").nth(0).fill("2")
+    page.get_by_role("button", name="Save attendance").click()
+    expect(page.locator(".message.success")).to_be_visible()
+    assert AttendanceSession.objects.filter(status="captured").count() == 2
+
+    # A third session did not happen: the client cancelled.
+    page.get_by_role("link", name=live_class.code).click()
+    page.get_by_role("link", name="Not held").first.click()
+    expect(page.get_by_role("heading", name="Session did not happen")).to_be_visible()
+    assert_fits_the_screen(page)
+    screenshot(f"not-held-{size}")
+    page.get_by_label("The client cancelled").check()
+    page.get_by_label("Notes (optional)").fill("Stocktake at the plant")
+    page.get_by_role("button", name="Record").click()
+    expect(page.locator(".message.success")).to_contain_text("Client cancelled")
+    cancelled = AttendanceSession.objects.get(status="client_cancelled")
+    assert cancelled.notes == "Stocktake at the plant"
+    assert not HoursLog.objects.filter(session=cancelled).exists()
+
+    page.get_by_role("link", name=live_class.code).click()
+    expect(page.locator(".facts.summary")).to_contain_text("2")
+    screenshot(f"class-attendance-after-{size}")
+
+
+def test_the_capture_form_works_without_javascript(
+    browser, live_server, own_facilitator, live_class
+):
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    log_in(page, live_server, own_facilitator)
+    page.get_by_role("link", name=live_class.code).first.click()
+    page.get_by_role("link", name="Capture").first.click()
+    expect(page.get_by_role("button", name="All present")).to_be_hidden()
+    for index in range(3):
+        page.locator("input.hours").nth(index).fill("2")
+        page.locator("input.page").nth(index).fill("3")
+    page.get_by_role("button", name="Save attendance").click()
+    expect(page.locator(".message.success")).to_be_visible()
+    assert LearnerAttendance.objects.count() == 3
+    context.close()
