@@ -109,6 +109,10 @@ STORAGES = {
     },
 }
 
+# Facilitators may correct a captured session for this many days after capture;
+# office admins at any time.
+ATTENDANCE_EDIT_WINDOW_DAYS = env.int("ATTENDANCE_EDIT_WINDOW_DAYS", default=7)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "classes:my_classes"
 LOGOUT_REDIRECT_URL = "login"

@@ -14,6 +14,8 @@ from classes.models import (
     ScheduleException,
     SchedulePause,
     ScheduleSlot,
+    SessionHistory,
+    SessionHistoryChange,
 )
 from classes.services import ClassError, change_class_status, enrol_learner
 
@@ -168,6 +170,16 @@ class LearnerAttendanceInline(ReadOnlyInlineMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("learner")
 
 
+class SessionHistoryInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = SessionHistory
+    fields = ["changed_at", "action", "status_before", "status_after", "changed_by", "reason"]
+    readonly_fields = fields
+    ordering = ["changed_at", "id"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
+
+
 @admin.register(AttendanceSession)
 class AttendanceSessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Sessions are recorded by facilitators through the capture service; read-only here."""
@@ -185,7 +197,7 @@ class AttendanceSessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["klass__code"]
     date_hierarchy = "session_date"
     readonly_fields = [f.name for f in AttendanceSession._meta.fields]
-    inlines = [LearnerAttendanceInline]
+    inlines = [LearnerAttendanceInline, SessionHistoryInline]
 
 
 @admin.register(ClassStatusHistory)
@@ -245,3 +257,40 @@ class SchedulePauseAdmin(ScheduleDetailAdmin):
 @admin.register(HolidayOverride)
 class HolidayOverrideAdmin(ScheduleDetailAdmin):
     list_display = ["schedule", "holiday_date", "reason"]
+
+
+class SessionHistoryChangeInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = SessionHistoryChange
+    fields = ["learner", "hours_before", "hours_after", "page_before", "page_after"]
+    readonly_fields = fields
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("learner")
+
+
+@admin.register(SessionHistory)
+class SessionHistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Who changed which session, when and why: read-only, like the ledger."""
+
+    list_display = [
+        "session",
+        "action",
+        "status_before",
+        "status_after",
+        "changed_by",
+        "changed_at",
+    ]
+    list_filter = ["action", "changed_at"]
+    list_select_related = ["session__klass", "changed_by"]
+    search_fields = ["session__klass__code", "reason", "changed_by__username"]
+    readonly_fields = [f.name for f in SessionHistory._meta.fields]
+    inlines = [SessionHistoryChangeInline]
+
+
+@admin.register(SessionHistoryChange)
+class SessionHistoryChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["entry", "learner", "hours_before", "hours_after", "page_before", "page_after"]
+    list_select_related = ["entry__session__klass", "entry__changed_by", "learner"]
+    search_fields = ["learner__surname", "=learner__id_number", "entry__session__klass__code"]
+    readonly_fields = [f.name for f in SessionHistoryChange._meta.fields]

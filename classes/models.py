@@ -374,12 +374,19 @@ class AttendanceSession(models.Model):
         related_name="+",
     )
     captured_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by every change after capture (correction, void): a correction form
+    # carries the version it was based on, so two corrections made from the same
+    # old values cannot both apply.
+    version = models.PositiveIntegerField(default=0, db_default=0)
     created_at = models.DateTimeField(db_default=Now())
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         db_table = "class_attendance_sessions"
         ordering = ["klass", "session_date"]
+        permissions = [
+            ("void_session", "Can void a recorded session (reverses its hours)"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["klass", "session_date"], name="class_attendance_sessions_class_date_unique"
@@ -458,3 +465,75 @@ class LearnerAttendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} at {self.session}: {self.hours_present} h"
+
+
+class SessionHistory(models.Model):
+    """One change to a session: captured, marked not held, corrected or voided."""
+
+    class Action(models.TextChoices):
+        CAPTURED = "captured", "Captured"
+        NOT_HELD = "not_held", "Marked not held"
+        CORRECTED = "corrected", "Corrected"
+        VOIDED = "voided", "Voided"
+
+    session = models.ForeignKey(AttendanceSession, on_delete=models.PROTECT, related_name="history")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    status_before = models.CharField(max_length=30, choices=AttendanceSession.Status.choices)
+    status_after = models.CharField(max_length=30, choices=AttendanceSession.Status.choices)
+    reason = models.TextField(blank=True, default="", db_default="")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        db_table = "class_attendance_session_history"
+        verbose_name = "session history entry"
+        verbose_name_plural = "session history"
+        ordering = ["session", "changed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=["captured", "not_held", "corrected", "voided"]),
+                name="class_attendance_session_history_action_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status_before__in=["pending", "captured", "client_cancelled", "agent_absent"],
+                    status_after__in=["pending", "captured", "client_cancelled", "agent_absent"],
+                ),
+                name="class_attendance_session_history_status_valid",
+            ),
+            # Changing what was recorded needs a reason an auditor can read.
+            models.CheckConstraint(
+                condition=Q(action__in=["captured", "not_held"]) | ~Q(reason=""),
+                name="class_attendance_session_history_reason_required",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session}: {self.get_action_display()} by {self.changed_by}"
+
+
+class SessionHistoryChange(models.Model):
+    """One learner's values before and after a history entry (None: no row)."""
+
+    entry = models.ForeignKey(
+        SessionHistory, on_delete=models.PROTECT, db_column="history_id", related_name="changes"
+    )
+    learner = models.ForeignKey("learners.Learner", on_delete=models.PROTECT, related_name="+")
+    hours_before = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    hours_after = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    page_before = models.PositiveIntegerField(null=True, blank=True)
+    page_after = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        db_table = "class_attendance_session_history_learners"
+        ordering = ["entry", "learner"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "learner"], name="class_attendance_session_history_learner_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner}: {self.hours_before} → {self.hours_after} h"

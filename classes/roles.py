@@ -32,7 +32,9 @@ OFFICE_ADMIN_PERMISSIONS = {
         "scheduleexception": (*_MANAGE, "delete"),
         "schedulepause": (*_MANAGE, "delete"),
         "holidayoverride": (*_MANAGE, "delete"),
-        "attendancesession": ("view",),
+        "attendancesession": ("view", "void_session"),
+        "sessionhistory": ("view",),
+        "sessionhistorychange": ("view",),
         "learnerattendance": ("view",),
         "classstatushistory": ("view",),
     },
@@ -47,12 +49,18 @@ def _codenames(spec: dict) -> set[tuple[str, str]]:
     for app_label, models in spec.items():
         for model, actions in models.items():
             for action in actions:
-                codename = action if action.startswith("capture_") else f"{action}_{model}"
+                default = action in ("view", "add", "change", "delete")
+                codename = f"{action}_{model}" if default else action
                 found.add((app_label, codename))
     return found
 
 
-def ensure_roles(apps=global_apps, using: str = "default") -> None:
+def ensure_roles(apps=global_apps, using: str = "default", strict: bool = True) -> None:
+    """Create the groups and add their permissions.
+
+    `strict=False` (the data migration) skips permissions of models that a later
+    migration adds; post_migrate, after all migrations, then adds them strictly.
+    """
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
     for name, spec in [
@@ -67,6 +75,6 @@ def ensure_roles(apps=global_apps, using: str = "default") -> None:
             if (p.content_type.app_label, p.codename) in wanted
         ]
         missing = wanted - {(p.content_type.app_label, p.codename) for p in permissions}
-        if missing:
+        if missing and strict:
             raise LookupError(f"Permissions not found for {name}: {sorted(missing)}")
         group.permissions.add(*permissions)

@@ -6,10 +6,18 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
-from classes.models import AttendanceSession, Class, Enrolment, LearnerAttendance, Schedule
+from classes.models import (
+    AttendanceSession,
+    Class,
+    Enrolment,
+    LearnerAttendance,
+    Schedule,
+    SessionHistory,
+    SessionHistoryChange,
+)
 from classes.schedule import Pause, ScheduleSpec, Slot
 from learners.models import Learner
 from progression.models import HoursLog, Progression
@@ -83,9 +91,13 @@ class RosterLearner:
     creditable: bool
 
 
-def roster(klass: Class, day: datetime.date) -> list[RosterLearner]:
-    """The learners enrolled in the class on `day` (DESIGN rule 3), in one query."""
-    previous_page = (
+def _previous_page(klass: Class, day: datetime.date) -> Subquery:
+    """The learner's (OuterRef "learner_id") latest page on the class's LP before `day`.
+
+    The workbook belongs to the LP, so a page recorded in another class on the same
+    LP counts too.
+    """
+    return Subquery(
         LearnerAttendance.objects.filter(
             learner_id=OuterRef("learner_id"),
             session__klass__programme_id=klass.programme_id,
@@ -95,18 +107,71 @@ def roster(klass: Class, day: datetime.date) -> list[RosterLearner]:
         .order_by("-session__session_date", "-id")
         .values("page_number")[:1]
     )
-    creditable = Progression.objects.filter(
-        learner_id=OuterRef("learner_id"),
-        programme_id=klass.programme_id,
-        status=Progression.Status.IN_PROGRESS,
+
+
+def _creditable(klass: Class) -> Exists:
+    return Exists(
+        Progression.objects.filter(
+            learner_id=OuterRef("learner_id"),
+            programme_id=klass.programme_id,
+            status=Progression.Status.IN_PROGRESS,
+        )
     )
+
+
+def roster(klass: Class, day: datetime.date) -> list[RosterLearner]:
+    """The learners enrolled in the class on `day` (DESIGN rule 3), in one query."""
     enrolments = (
         Enrolment.objects.filter(enrolled_on(day), klass=klass)
         .select_related("learner")
-        .annotate(previous_page=Subquery(previous_page), creditable=Exists(creditable))
+        .annotate(previous_page=_previous_page(klass, day), creditable=_creditable(klass))
         .order_by("learner__surname", "learner__first_names", "learner_id")
     )
     return [RosterLearner(e.learner, e.previous_page, e.creditable) for e in enrolments]
+
+
+@dataclass(frozen=True)
+class RecordedLearner:
+    roster: RosterLearner
+    attendance: LearnerAttendance
+
+
+def recorded_roster(session: AttendanceSession) -> list[RecordedLearner]:
+    """The learners recorded in a captured session, with what was recorded, in one query.
+
+    A correction works on this roster (fixed at capture), not on today's enrolments.
+    """
+    klass = session.klass
+    rows = (
+        LearnerAttendance.objects.filter(session=session)
+        .select_related("learner")
+        .annotate(
+            previous_page=_previous_page(klass, session.session_date),
+            creditable=_creditable(klass),
+        )
+        .order_by("learner__surname", "learner__first_names", "learner_id")
+    )
+    return [
+        RecordedLearner(RosterLearner(row.learner, row.previous_page, row.creditable), row)
+        for row in rows
+    ]
+
+
+def session_history(session: AttendanceSession) -> list[SessionHistory]:
+    """The session's history, oldest first, with each learner's before and after."""
+    return list(
+        SessionHistory.objects.filter(session=session)
+        .select_related("changed_by")
+        .prefetch_related(
+            Prefetch(
+                "changes",
+                queryset=SessionHistoryChange.objects.select_related("learner").order_by(
+                    "learner__surname", "learner__first_names"
+                ),
+            )
+        )
+        .order_by("changed_at", "id")
+    )
 
 
 def recorded_sessions(klass: Class) -> dict[datetime.date, AttendanceSession]:

@@ -221,6 +221,16 @@ class HoursLog(models.Model):
         blank=True,
         related_name="+",
     )
+    # A reversal row cancels exactly one earlier row; the UNIQUE index on this column
+    # means no row can be reversed twice.
+    reverses = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversal",
+        verbose_name="reverses entry",
+    )
     notes = models.TextField(blank=True, default="", db_default="")
     created_at = models.DateTimeField(db_default=Now())
 
@@ -251,6 +261,12 @@ class HoursLog(models.Model):
                     & Q(hours_present__gte=F("hours_trained"))
                 ),
                 name="learner_hours_log_hours_consistent",
+            ),
+            # Only a reversal row moves hours down; it never moves them up.
+            models.CheckConstraint(
+                condition=Q(reverses__isnull=True, hours_trained__gte=0)
+                | Q(reverses__isnull=False, hours_trained__lte=0),
+                name="learner_hours_log_negative_iff_reversal",
             ),
             models.CheckConstraint(
                 condition=Q(hours_trained__gte=-MAX_HOURS_PER_LOG_ROW)

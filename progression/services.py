@@ -9,7 +9,7 @@ sums of its log (DESIGN rule 10).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -39,6 +39,9 @@ UNKNOWN_SESSION = "Session {session_id} does not exist."
 UNKNOWN_SOURCE = "Unknown hours source {source!r}."
 DUPLICATE_LEARNER = "{learner} is listed more than once."
 EMPTY_BATCH = "There are no hours to log."
+REASON_REQUIRED = "A reason is required to change logged hours."
+UNKNOWN_ROW = "Hours log entry {row_id} does not exist."
+NOT_REVERSIBLE = "Hours log entry {row_id} was already reversed, or is itself a reversal."
 
 PUT_ON_HOLD_NOTE = "Put on hold on {date}: started {programme}{in_class}."
 
@@ -183,6 +186,83 @@ class ProgressionService:
             _add_to_totals({progressions[lid].pk: amounts[lid] for lid in learner_ids})
         return rows
 
+    @classmethod
+    def reverse_hours(
+        cls,
+        *,
+        row_ids: Sequence[int],
+        reason: str,
+        created_by: AbstractBaseUser | int | None,
+    ) -> list[HoursLog]:
+        """Cancel ledger rows by appending their negatives; the rows themselves stay.
+
+        DESIGN rule 9: history is never edited. Each reversal row points at the row
+        it cancels (`reverses`), carries the reason in its notes and moves the
+        progression's totals back by exactly the row's hours.
+        """
+        return cls._amend(row_ids=row_ids, new_hours={}, reason=reason, created_by=created_by)
+
+    @classmethod
+    def correct_hours(
+        cls,
+        *,
+        new_hours: Mapping[int, tuple[Decimal, Decimal]],
+        reason: str,
+        created_by: AbstractBaseUser | int | None,
+    ) -> list[HoursLog]:
+        """Replace ledger rows' hours: a reversal of each row plus a row with the new
+        (trained, present) hours, on the same progression, session and date."""
+        return cls._amend(
+            row_ids=list(new_hours), new_hours=new_hours, reason=reason, created_by=created_by
+        )
+
+    @classmethod
+    def _amend(cls, *, row_ids, new_hours, reason, created_by) -> list[HoursLog]:
+        reason = (reason or "").strip()
+        if not reason:
+            raise InvalidHours(REASON_REQUIRED)
+        if not row_ids:
+            return []
+        created_by_id = getattr(created_by, "pk", created_by)
+        with transaction.atomic():
+            # Lock the affected progressions first: a concurrent correction of the same
+            # rows then waits here and afterwards sees that they are already reversed.
+            list(
+                Progression.objects.select_for_update()
+                .filter(pk__in=HoursLog.objects.filter(pk__in=row_ids).values("tracking_id"))
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            rows = {row.pk: row for row in HoursLog.objects.filter(pk__in=row_ids)}
+            for row_id in row_ids:
+                if row_id not in rows:
+                    raise InvalidHours(UNKNOWN_ROW.format(row_id=row_id))
+            spent = set(
+                HoursLog.objects.filter(reverses_id__in=row_ids).values_list(
+                    "reverses_id", flat=True
+                )
+            ) | {pk for pk, row in rows.items() if row.reverses_id is not None}
+            if spent:
+                raise InvalidHours(NOT_REVERSIBLE.format(row_id=min(spent)))
+            new_rows = []
+            deltas: dict[int, tuple[Decimal, Decimal]] = {}
+            for row_id in row_ids:
+                row = rows[row_id]
+                entries = [(-row.hours_trained, -row.hours_present, row_id)]
+                if row_id in new_hours:
+                    trained, present = _checked_hours(
+                        HoursEntry(row.learner_id, *new_hours[row_id]), MAX_HOURS_PER_LOG_ROW
+                    )
+                    entries.append((trained, present, None))
+                for trained, present, reverses_id in entries:
+                    new_rows.append(_copy(row, trained, present, reverses_id))
+                    new_rows[-1].created_by_id, new_rows[-1].notes = created_by_id, reason
+                    old = deltas.get(row.tracking_id, (Decimal("0"), Decimal("0")))
+                    deltas[row.tracking_id] = (old[0] + trained, old[1] + present)
+            created = HoursLog.objects.bulk_create(new_rows)
+            _add_to_totals(deltas)
+        return created
+
     @staticmethod
     def start_progression(
         *,
@@ -242,6 +322,22 @@ def _checked_hours(entry: HoursEntry, max_hours: Decimal) -> tuple[Decimal, Deci
     if present > trained:
         raise reject(PRESENT_EXCEEDS_TRAINED, present=present, trained=trained)
     return trained, present
+
+
+def _copy(row: HoursLog, trained: Decimal, present: Decimal, reverses_id: int | None) -> HoursLog:
+    """A new ledger row for the same learner, progression, session and date as `row`."""
+    return HoursLog(
+        learner_id=row.learner_id,
+        programme_id=row.programme_id,
+        klass_id=row.klass_id,
+        tracking_id=row.tracking_id,
+        log_date=row.log_date,
+        hours_trained=trained,
+        hours_present=present,
+        source=row.source,
+        session_id=row.session_id,
+        reverses_id=reverses_id,
+    )
 
 
 def _session_facts(session_id: int) -> _SessionFacts:

@@ -135,6 +135,10 @@ INSERT INTO class_attendance_sessions (class_id, session_date, scheduled_hours, 
 SELECT id, '2026-03-02', 3, now() FROM classes;
 INSERT INTO learner_lp_tracking (learner_id, class_type_subject_id, start_date, updated_at)
 SELECT (SELECT id FROM learners), id, '2026-01-05', now() FROM class_type_subjects;
+INSERT INTO learner_hours_log (learner_id, class_type_subject_id, tracking_id, log_date,
+                               hours_trained, hours_present, source)
+SELECT learner_id, class_type_subject_id, id, '2026-03-02', 3, 2, 'manual'
+FROM learner_lp_tracking;
 """
 
 
@@ -150,6 +154,14 @@ SELECT (SELECT id FROM learners), id, '2026-01-05', now() FROM class_type_subjec
             "UPDATE class_attendance_sessions SET status = 'postponed', captured_at = now(),"
             " captured_by_id = (SELECT id FROM auth_user)",
             "class_attendance_sessions_status_valid",
+        ),
+        (
+            "UPDATE learner_hours_log SET hours_present = 0",
+            "learner_hours_log is append-only",
+        ),
+        (
+            "DELETE FROM learner_hours_log",
+            "learner_hours_log is append-only",
         ),
         (
             "INSERT INTO learner_lp_tracking (learner_id, class_type_subject_id, start_date,"

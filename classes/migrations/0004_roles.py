@@ -11,7 +11,7 @@ def create_roles(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, using=schema_editor.connection.alias, verbosity=0)
         app_config.models_module = None
-    ensure_roles(apps=apps, using=schema_editor.connection.alias)
+    ensure_roles(apps=apps, using=schema_editor.connection.alias, strict=False)
 
 
 class Migration(migrations.Migration):

@@ -10,6 +10,12 @@ from classes.services.capture import (
     capture_session,
     mark_session_not_held,
 )
+from classes.services.corrections import (
+    SessionChangedMeanwhile,
+    correct_session,
+    may_correct,
+    void_session,
+)
 from classes.services.enrolment import ClassError, change_class_status, enrol_learner
 
 __all__ = [
@@ -19,9 +25,13 @@ __all__ = [
     "NotAllowed",
     "Problem",
     "SessionAlreadyRecorded",
+    "SessionChangedMeanwhile",
     "SessionNotAvailable",
     "capture_session",
     "change_class_status",
+    "correct_session",
     "enrol_learner",
     "mark_session_not_held",
+    "may_correct",
+    "void_session",
 ]

@@ -17,9 +17,10 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import formats, timezone
 
-from classes.models import AttendanceSession, Class, LearnerAttendance
+from classes.models import AttendanceSession, Class, LearnerAttendance, SessionHistory
 from classes.schedule import PlannedSession, session_on
 from classes.selectors import RosterLearner, roster, schedule_spec, visible_classes
+from classes.services.history import LearnerChange, record_history
 from progression.models import HoursLog
 from progression.services import HoursEntry, ProgressionService
 
@@ -148,7 +149,7 @@ def capture_session(
     learners = roster(klass, session_date)
     if not learners:
         raise SessionNotAvailable(NO_ROSTER.format(klass=klass, date=_day(session_date)))
-    values = _checked_entries(
+    values = check_entries(
         learners,
         entries,
         max_hours=planned.hours,
@@ -182,6 +183,16 @@ def capture_session(
                 created_by=recorded_by,
             )
         _mark_recorded(session, Status.CAPTURED, recorded_by)
+        record_history(
+            session=session,
+            action=SessionHistory.Action.CAPTURED,
+            status_before=Status.PENDING,
+            changed_by=recorded_by,
+            changes=[
+                LearnerChange(learner_id, hours_after=hours, page_after=page)
+                for learner_id, (hours, page) in values.items()
+            ],
+        )
     return session
 
 
@@ -203,6 +214,13 @@ def mark_session_not_held(
             raise SessionAlreadyRecorded(session)
         session.notes = notes.strip()
         _mark_recorded(session, status, recorded_by)
+        record_history(
+            session=session,
+            action=SessionHistory.Action.NOT_HELD,
+            status_before=Status.PENDING,
+            changed_by=recorded_by,
+            reason=session.notes,
+        )
     return session
 
 
@@ -232,6 +250,7 @@ def _mark_recorded(session: AttendanceSession, status: str, user: AbstractBaseUs
     session.status = status
     session.captured_by = user
     session.captured_at = timezone.now()
+    session.version += 1
     session.save(
         update_fields=[
             "status",
@@ -239,12 +258,13 @@ def _mark_recorded(session: AttendanceSession, status: str, user: AbstractBaseUs
             "notes",
             "captured_by",
             "captured_at",
+            "version",
             "updated_at",
         ]
     )
 
 
-def _checked_entries(
+def check_entries(
     learners: list[RosterLearner],
     entries: Sequence[LearnerEntry],
     *,

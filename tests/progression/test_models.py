@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
 from progression.models import ClassType, HoursLog, LearningProgramme, Progression
@@ -154,9 +154,55 @@ def test_hours_log_checks(progression, constraint, overrides):
     assert_violates(constraint, lambda: ledger_row(progression, **overrides))
 
 
-def test_a_reversal_row_is_allowed(progression):
-    row = ledger_row(progression, hours_trained=Decimal("-3"), hours_present=Decimal("-2"))
-    assert row.pk
+def test_only_a_reversal_row_is_negative_and_a_row_is_reversed_once(progression):
+    original = ledger_row(progression)
+    assert_violates(
+        "learner_hours_log_negative_iff_reversal",
+        lambda: ledger_row(progression, hours_trained=Decimal("-3"), hours_present=Decimal("-2")),
+    )
+    assert_violates(
+        "learner_hours_log_negative_iff_reversal",
+        lambda: ledger_row(progression, reverses=original),
+    )
+    reversal = ledger_row(
+        progression, hours_trained=Decimal("-3"), hours_present=Decimal("-2"), reverses=original
+    )
+    assert reversal.pk
+    assert_violates(
+        "learner_hours_log_reverses_id_key",
+        lambda: ledger_row(
+            progression, hours_trained=Decimal("-3"), hours_present=Decimal("-2"), reverses=original
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE learner_hours_log SET hours_present = 0",
+        "UPDATE learner_hours_log SET notes = 'edited'",
+        "DELETE FROM learner_hours_log",
+    ],
+)
+def test_the_database_refuses_to_update_or_delete_ledger_rows(progression, statement):
+    ledger_row(progression)
+    with pytest.raises(IntegrityError, match="learner_hours_log is append-only"):
+        _in_savepoint(statement)
+    assert HoursLog.objects.get().notes == ""
+
+
+def _in_savepoint(statement):
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement)
+
+
+def test_the_orm_cannot_update_or_delete_ledger_rows_either(progression):
+    row = ledger_row(progression)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        HoursLog.objects.filter(pk=row.pk).update(hours_present=0)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        row.delete()
+    assert HoursLog.objects.filter(pk=row.pk, hours_present=Decimal("2")).exists()
 
 
 def test_hours_log_foreign_keys_are_enforced_by_the_database(progression):

@@ -1,0 +1,232 @@
+"""Correcting and voiding recorded sessions without rewriting history (DESIGN rule 9).
+
+A correction appends reversal and replacement rows to the hours log (only for
+learners whose hours changed), updates the attendance rows, and appends a history
+entry with each learner's before and after. A void reverses every hour of the
+session and returns it to pending. Both lock the session row and check the version
+the user's form was based on, so two edits from the same old values cannot both apply.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from classes.models import AttendanceSession, Class, LearnerAttendance, SessionHistory
+from classes.selectors import can_see_all_classes, recorded_roster, visible_classes
+from classes.services.capture import (
+    CaptureRejected,
+    LearnerEntry,
+    NotAllowed,
+    Problem,
+    SessionNotAvailable,
+    _day,
+    check_entries,
+)
+from classes.services.history import LearnerChange, record_history
+from progression.models import HoursLog
+from progression.services import ProgressionService
+
+Status = AttendanceSession.Status
+VOID_PERMISSION = "classes.void_session"
+
+NOT_ALLOWED = "You are not a facilitator of class {klass}."
+NOT_CAPTURED = "Only a captured session can be corrected."
+EDIT_WINDOW_PASSED = (
+    "A session can be corrected for {days} days after it was captured; this one was "
+    "captured on {captured}. Ask the office to correct it."
+)
+REASON_REQUIRED = "Give a reason for the change."
+NOTHING_CHANGED = "Nothing was changed: the values are the same as recorded."
+CHANGED_MEANWHILE = (
+    "This session was changed by {who} at {when} while you were editing it. "
+    "Nothing of yours was saved; check the current values and try again."
+)
+VOID_NOT_ALLOWED = "Only office admins can void a session."
+NOT_RECORDED = "Only a captured or not-held session can be voided."
+
+
+class SessionChangedMeanwhile(Exception):
+    def __init__(self, session: AttendanceSession):
+        entry = session.history.select_related("changed_by").order_by("-changed_at", "-id").first()
+        who = entry.changed_by.get_full_name() or entry.changed_by.get_username() if entry else "?"
+        when = timezone.localtime(entry.changed_at).strftime("%H:%M") if entry else "?"
+        self.message = CHANGED_MEANWHILE.format(who=who, when=when)
+        super().__init__(self.message)
+
+
+def edit_window_ends(session: AttendanceSession) -> datetime.datetime:
+    return session.captured_at + datetime.timedelta(days=settings.ATTENDANCE_EDIT_WINDOW_DAYS)
+
+
+def may_correct(user: AbstractBaseUser, session: AttendanceSession) -> bool:
+    """Office admins any time; the class's facilitators within the edit window."""
+    if session.status != Status.CAPTURED:
+        return False
+    return can_see_all_classes(user) or timezone.now() <= edit_window_ends(session)
+
+
+def correct_session(
+    *,
+    klass: Class,
+    session_date: datetime.date,
+    corrected_by: AbstractBaseUser,
+    entries: Sequence[LearnerEntry],
+    reason: str,
+    expected_version: int,
+    everyone_absent: bool = False,
+    lower_pages_confirmed: bool = False,
+) -> AttendanceSession:
+    """Change hours present and pages of a captured session, with a reason."""
+    if not visible_classes(corrected_by).filter(pk=klass.pk).exists():
+        raise NotAllowed(NOT_ALLOWED.format(klass=klass))
+    session = AttendanceSession.objects.filter(klass=klass, session_date=session_date).first()
+    if session is None or session.status != Status.CAPTURED:
+        raise SessionNotAvailable(NOT_CAPTURED)
+    _check_edit_window(session, corrected_by)
+    reason = reason.strip()
+    recorded = recorded_roster(session)
+    try:
+        values = check_entries(
+            [r.roster for r in recorded],
+            entries,
+            max_hours=session.scheduled_hours,
+            total_pages=klass.programme.total_pages,
+            everyone_absent=everyone_absent,
+            lower_pages_confirmed=lower_pages_confirmed,
+        )
+    except CaptureRejected as rejected:
+        if not reason:
+            rejected.problems.append(Problem(REASON_REQUIRED, field="reason"))
+        raise
+    if not reason:
+        raise CaptureRejected(problems=[Problem(REASON_REQUIRED, field="reason")])
+    changed = [
+        (r.attendance, *values[r.attendance.learner_id])
+        for r in recorded
+        if (r.attendance.hours_present, r.attendance.page_number) != values[r.attendance.learner_id]
+    ]
+    if not changed:
+        raise CaptureRejected(problems=[Problem(NOTHING_CHANGED)])
+
+    with transaction.atomic():
+        locked = _locked(session, expected_version)
+        _check_edit_window(locked, corrected_by)
+        hours_changed = {a.learner_id: hours for a, hours, _ in changed if a.hours_present != hours}
+        live = _live_ledger_rows(locked, hours_changed)
+        ProgressionService.correct_hours(
+            new_hours={row.pk: (row.hours_trained, hours_changed[row.learner_id]) for row in live},
+            reason=reason,
+            created_by=corrected_by,
+        )
+        history = [
+            LearnerChange(
+                attendance.learner_id,
+                hours_before=attendance.hours_present,
+                hours_after=hours,
+                page_before=attendance.page_number,
+                page_after=page,
+            )
+            for attendance, hours, page in changed
+        ]
+        for attendance, hours, page in changed:
+            attendance.hours_present, attendance.page_number = hours, page
+        LearnerAttendance.objects.bulk_update(
+            [attendance for attendance, _, _ in changed],
+            ["hours_present", "page_number", "updated_at"],
+        )
+        _bump(locked)
+        record_history(
+            session=locked,
+            action=SessionHistory.Action.CORRECTED,
+            status_before=Status.CAPTURED,
+            changed_by=corrected_by,
+            reason=reason,
+            changes=history,
+        )
+    return locked
+
+
+def void_session(
+    *,
+    klass: Class,
+    session_date: datetime.date,
+    voided_by: AbstractBaseUser,
+    reason: str,
+    expected_version: int | None = None,
+) -> AttendanceSession:
+    """Reverse every hour of a recorded session and return it to pending."""
+    if not visible_classes(voided_by).filter(pk=klass.pk).exists():
+        raise NotAllowed(NOT_ALLOWED.format(klass=klass))
+    if not voided_by.has_perm(VOID_PERMISSION):
+        raise NotAllowed(VOID_NOT_ALLOWED)
+    reason = reason.strip()
+    if not reason:
+        raise CaptureRejected(problems=[Problem(REASON_REQUIRED, field="reason")])
+    session = AttendanceSession.objects.filter(klass=klass, session_date=session_date).first()
+    if session is None or session.status == Status.PENDING:
+        raise SessionNotAvailable(NOT_RECORDED)
+    with transaction.atomic():
+        locked = _locked(session, session.version if expected_version is None else expected_version)
+        if locked.status == Status.PENDING:
+            raise SessionNotAvailable(NOT_RECORDED)
+        status_before = locked.status
+        attendance = list(LearnerAttendance.objects.filter(session=locked))
+        live = _live_ledger_rows(locked, None)
+        ProgressionService.reverse_hours(
+            row_ids=[row.pk for row in live], reason=reason, created_by=voided_by
+        )
+        # The attendance rows are the session's current state; what they said is kept
+        # in the history entry below, and the hours log keeps every hour and reversal.
+        LearnerAttendance.objects.filter(session=locked).delete()
+        locked.status = Status.PENDING
+        locked.captured_by = None
+        locked.captured_at = None
+        locked.notes = ""
+        _bump(locked, extra=["status", "captured_by", "captured_at", "notes"])
+        record_history(
+            session=locked,
+            action=SessionHistory.Action.VOIDED,
+            status_before=status_before,
+            changed_by=voided_by,
+            reason=reason,
+            changes=[
+                LearnerChange(a.learner_id, hours_before=a.hours_present, page_before=a.page_number)
+                for a in attendance
+            ],
+        )
+    return locked
+
+
+def _check_edit_window(session: AttendanceSession, user: AbstractBaseUser) -> None:
+    if not can_see_all_classes(user) and timezone.now() > edit_window_ends(session):
+        captured = _day(timezone.localdate(session.captured_at))
+        raise NotAllowed(
+            EDIT_WINDOW_PASSED.format(days=settings.ATTENDANCE_EDIT_WINDOW_DAYS, captured=captured)
+        )
+
+
+def _locked(session: AttendanceSession, expected_version: int) -> AttendanceSession:
+    """The session row, locked; refused if someone changed it since the form was shown."""
+    locked = AttendanceSession.objects.select_for_update().get(pk=session.pk)
+    if locked.version != expected_version:
+        raise SessionChangedMeanwhile(locked)
+    return locked
+
+
+def _live_ledger_rows(session: AttendanceSession, learner_ids) -> list[HoursLog]:
+    """The session's ledger rows that are neither reversals nor reversed."""
+    rows = HoursLog.objects.filter(session=session, reverses__isnull=True, reversal__isnull=True)
+    if learner_ids is not None:
+        rows = rows.filter(learner_id__in=learner_ids)
+    return list(rows.order_by("pk"))
+
+
+def _bump(session: AttendanceSession, extra: Sequence[str] = ()) -> None:
+    session.version += 1
+    session.save(update_fields=[*extra, "version", "updated_at"])
