@@ -38,4 +38,14 @@ urlpatterns = [
         views.not_held,
         name="not_held",
     ),
+    path(
+        "<int:class_id>/sessions/<isodate:session_date>/correct/",
+        views.correct,
+        name="correct",
+    ),
+    path(
+        "<int:class_id>/sessions/<isodate:session_date>/void/",
+        views.void,
+        name="void",
+    ),
 ]

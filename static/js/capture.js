@@ -21,8 +21,8 @@
   });
 
   var helpers = form.querySelector(".helpers");
-  helpers.hidden = false;
-  helpers.addEventListener("click", function (event) {
+  if (helpers) { helpers.hidden = false; }
+  form.addEventListener("click", function (event) {
     var action = event.target.dataset.action;
     if (action === "all-present") {
       rows.forEach(function (row) { hoursInput(row).value = String(maxHours); showAbsent(row); });

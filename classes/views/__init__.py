@@ -1,0 +1,20 @@
+"""The facilitator's pages. Plumbing only: check access, parse, call one service,
+redirect with a message. Rules live in classes.services and classes.schedule."""
+
+from classes.views.corrections import CORRECTED_MESSAGE, VOIDED_MESSAGE, correct, void
+from classes.views.pages import class_attendance, my_classes, session_detail
+from classes.views.recording import CAPTURED_MESSAGE, NOT_HELD_MESSAGE, capture, not_held
+
+__all__ = [
+    "CAPTURED_MESSAGE",
+    "CORRECTED_MESSAGE",
+    "NOT_HELD_MESSAGE",
+    "VOIDED_MESSAGE",
+    "capture",
+    "class_attendance",
+    "correct",
+    "my_classes",
+    "not_held",
+    "session_detail",
+    "void",
+]

@@ -1,0 +1,135 @@
+"""Recording a session: capture, or mark that it did not happen."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from classes.models import AttendanceSession
+from classes.schedule import session_on
+from classes.selectors import class_for, roster, schedule_spec
+from classes.services import (
+    CaptureRejected,
+    NotAllowed,
+    SessionAlreadyRecorded,
+    SessionNotAvailable,
+    capture_session,
+    mark_session_not_held,
+)
+from classes.services.capture import recordable_session
+from classes.views.forms import capture_rows, day_text, detail_url, entries_from_post
+
+CAPTURED_MESSAGE = "Attendance for {date} captured for {count} learners."
+NOT_HELD_MESSAGE = "{date} recorded as “{status}”."
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def capture(request, class_id: int, session_date: datetime.date):
+    klass = class_for(request.user, class_id)
+    learners = roster(klass, session_date)
+    context = {"klass": klass, "session_date": session_date, "problems": [], "confirm": set()}
+    values = {r.learner.pk: {"hours": "0", "page": ""} for r in learners}
+    if request.method == "POST":
+        entries, values = entries_from_post(request.POST, values)
+        try:
+            capture_session(
+                klass=klass,
+                session_date=session_date,
+                recorded_by=request.user,
+                entries=entries,
+                everyone_absent=request.POST.get("everyone_absent") == "yes",
+                lower_pages_confirmed=request.POST.get("confirm_lower_pages") == "yes",
+            )
+        except CaptureRejected as rejected:
+            context["problems"] = rejected.problems + rejected.confirmations
+            context["confirm"] = {p.field for p in rejected.confirmations if p.learner_id is None}
+        except (SessionAlreadyRecorded, SessionNotAvailable, NotAllowed) as refused:
+            return _refused(request, klass, session_date, refused)
+        else:
+            messages.success(
+                request,
+                CAPTURED_MESSAGE.format(date=day_text(session_date), count=len(learners)),
+            )
+            return redirect(detail_url(klass, session_date))
+    else:
+        refused = _not_recordable(klass, session_date, request.user)
+        if refused is not None:
+            return _refused(request, klass, session_date, refused)
+    planned = session_on(schedule_spec(klass), session_date)
+    context.update(
+        {
+            "planned": planned,
+            "rows": capture_rows(learners, values, context["problems"], planned.hours),
+            "total_pages": klass.programme.total_pages,
+        }
+    )
+    status = 400 if request.method == "POST" else 200
+    return render(request, "classes/capture.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def not_held(request, class_id: int, session_date: datetime.date):
+    klass = class_for(request.user, class_id)
+    context = {
+        "klass": klass,
+        "session_date": session_date,
+        "choices": [
+            (AttendanceSession.Status.CLIENT_CANCELLED, "The client cancelled"),
+            (AttendanceSession.Status.AGENT_ABSENT, "The facilitator was absent"),
+        ],
+        "problems": [],
+        "chosen": request.POST.get("status", ""),
+        "notes": request.POST.get("notes", "")[:2000],
+    }
+    if request.method == "POST":
+        try:
+            session = mark_session_not_held(
+                klass=klass,
+                session_date=session_date,
+                recorded_by=request.user,
+                status=context["chosen"],
+                notes=context["notes"],
+            )
+        except CaptureRejected as rejected:
+            context["problems"] = rejected.problems
+        except (SessionAlreadyRecorded, SessionNotAvailable, NotAllowed) as refused:
+            return _refused(request, klass, session_date, refused)
+        else:
+            label = session.get_status_display()
+            messages.success(
+                request, NOT_HELD_MESSAGE.format(date=day_text(session_date), status=label)
+            )
+            return redirect(detail_url(klass, session_date))
+    else:
+        refused = _not_recordable(klass, session_date, request.user)
+        if refused is not None:
+            return _refused(request, klass, session_date, refused)
+    status = 400 if context["problems"] else 200
+    return render(request, "classes/not_held.html", context, status=status)
+
+
+def _not_recordable(klass, session_date, user):
+    """The reason the session cannot be recorded, for a GET (the POST asks the service)."""
+    session = AttendanceSession.objects.filter(klass=klass, session_date=session_date).first()
+    if session is not None and session.status != AttendanceSession.Status.PENDING:
+        return SessionAlreadyRecorded(session)
+    try:
+        recordable_session(klass=klass, session_date=session_date, user=user)
+    except (SessionNotAvailable, NotAllowed) as refused:
+        return refused
+    return None
+
+
+def _refused(request, klass, session_date, refused):
+    messages.warning(request, refused.message if hasattr(refused, "message") else str(refused))
+    if isinstance(refused, SessionAlreadyRecorded):
+        return redirect(detail_url(klass, session_date))
+    url = reverse("classes:attendance", args=[klass.pk])
+    return redirect(f"{url}?month={session_date:%Y-%m}")
