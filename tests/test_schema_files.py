@@ -18,16 +18,14 @@ from django.core.management import call_command
 from django.db import connection
 
 from tests.catalog import differences, exact_snapshot, snapshot
+from tests.database import database_url
 
 SCHEMA_DIR = Path(settings.BASE_DIR) / "schema"
 SCHEMA_FILES = sorted(SCHEMA_DIR.glob("[0-9][0-9][0-9]_*.sql"))
 
 
 def dsn(dbname: str) -> str:
-    s = connection.settings_dict
-    password = f":{s['PASSWORD']}" if s["PASSWORD"] else ""
-    host, port = s["HOST"] or "localhost", s["PORT"] or 5432
-    return f"postgresql://{s['USER']}{password}@{host}:{port}/{dbname}"
+    return database_url(dbname).replace("postgres://", "postgresql://", 1)
 
 
 def apply_schema_files(dbname: str) -> None:
@@ -85,7 +83,7 @@ def test_applying_the_files_again_changes_nothing(schema_dbname):
 
 
 def test_migrate_check_finds_nothing_to_apply(schema_dbname):
-    env = os.environ | {"DATABASE_URL": dsn(schema_dbname).replace("postgresql://", "postgres://")}
+    env = os.environ | {"DATABASE_URL": database_url(schema_dbname)}
     result = subprocess.run(
         [sys.executable, "manage.py", "migrate", "--check"],
         cwd=settings.BASE_DIR,

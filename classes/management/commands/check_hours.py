@@ -1,0 +1,58 @@
+"""manage.py check_hours [--fix]: is every hour where it should be? (DESIGN rule 10)"""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from classes.ledger_check import check_ledger, fix_progression_totals
+from progression.models import Progression
+
+
+class Command(BaseCommand):
+    help = (
+        "Check that every progression's totals equal its hours log, and that every "
+        "recorded attendance row is matched by its ledger rows. Exits 1 on any mismatch."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--fix",
+            action="store_true",
+            help="Recompute drifted progression totals from the hours log (one transaction).",
+        )
+
+    def handle(self, *args, fix=False, **options):
+        if fix:
+            for m in fix_progression_totals():
+                self.stdout.write(
+                    f"fixed progression {m.progression_id}: trained {m.hours_trained} → "
+                    f"{m.ledger_trained}, present {m.hours_present} → {m.ledger_present}"
+                )
+        report = check_ledger()
+        names = {
+            p.pk: f"{p.learner} on {p.programme.code}"
+            for p in Progression.objects.filter(
+                pk__in=[m.progression_id for m in report.progressions]
+            ).select_related("learner", "programme")
+        }
+        for m in report.progressions:
+            self.stdout.write(
+                f"progression {m.progression_id} ({names[m.progression_id]}): totals trained "
+                f"{m.hours_trained} / present {m.hours_present}, hours log "
+                f"{m.ledger_trained} / {m.ledger_present}"
+            )
+        for a in report.attendance:
+            self.stdout.write(
+                f"session {a.session_id} (class {a.class_id}, {a.session_date}, {a.status}), "
+                f"learner {a.learner_id}: recorded {a.recorded_trained} / {a.recorded_present}, "
+                f"hours log {a.ledger_trained} / {a.ledger_present}"
+            )
+        if report.not_credited:
+            self.stdout.write(
+                f"{report.not_credited} attendance rows are not credited yet (no progression "
+                "when recorded); they are listed for the office, not errors."
+            )
+        if not report.clean:
+            raise CommandError(
+                f"{len(report.progressions)} progression(s) and {len(report.attendance)} "
+                "attendance row(s) do not match the hours log."
+            )
+        self.stdout.write(self.style.SUCCESS("Hours log and totals agree."))
