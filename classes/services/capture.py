@@ -74,26 +74,31 @@ class Problem:
     field: str | None = None  # "hours_present" or "page_number"
 
 
-class NotAllowed(Exception):
-    pass
-
-
-class SessionNotAvailable(Exception):
-    """Rule 1: the date cannot be recorded (future, blocked, unscheduled, inactive)."""
+class Refused(Exception):
+    """The action is refused as a whole, with a message for the user; nothing was written."""
 
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
 
 
-class SessionAlreadyRecorded(Exception):
+class NotAllowed(Refused):
+    """Rule 2 (and the edit window, and voiding): not this user."""
+
+
+class SessionNotAvailable(Refused):
+    """Rule 1: the date cannot be recorded (future, blocked, unscheduled, inactive)."""
+
+
+class SessionAlreadyRecorded(Refused):
+    """Rule 5: captured or marked once; the answer says by whom and when."""
+
     def __init__(self, session: AttendanceSession):
         self.session = session
         what = "captured" if session.status == Status.CAPTURED else "marked as not held"
         when = formats.date_format(timezone.localtime(session.captured_at), "DATETIME_FORMAT")
         who = session.captured_by.get_full_name() or session.captured_by.get_username()
-        self.message = ALREADY_RECORDED.format(what=what, who=who, when=when)
-        super().__init__(self.message)
+        super().__init__(ALREADY_RECORDED.format(what=what, who=who, when=when))
 
 
 @dataclass

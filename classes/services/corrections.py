@@ -24,6 +24,7 @@ from classes.services.capture import (
     LearnerEntry,
     NotAllowed,
     Problem,
+    Refused,
     SessionNotAvailable,
     _day,
     check_entries,
@@ -51,13 +52,16 @@ VOID_NOT_ALLOWED = "Only office admins can void a session."
 NOT_RECORDED = "Only a captured or not-held session can be voided."
 
 
-class SessionChangedMeanwhile(Exception):
+class SessionChangedMeanwhile(Refused):
+    """Someone changed the session after the user's form was shown."""
+
     def __init__(self, session: AttendanceSession):
         entry = session.history.select_related("changed_by").order_by("-changed_at", "-id").first()
-        who = entry.changed_by.get_full_name() or entry.changed_by.get_username() if entry else "?"
+        who = (
+            (entry.changed_by.get_full_name() or entry.changed_by.get_username()) if entry else "?"
+        )
         when = timezone.localtime(entry.changed_at).strftime("%H:%M") if entry else "?"
-        self.message = CHANGED_MEANWHILE.format(who=who, when=when)
-        super().__init__(self.message)
+        super().__init__(CHANGED_MEANWHILE.format(who=who, when=when))
 
 
 def edit_window_ends(session: AttendanceSession) -> datetime.datetime:
@@ -89,6 +93,10 @@ def correct_session(
     if session is None or session.status != Status.CAPTURED:
         raise SessionNotAvailable(NOT_CAPTURED)
     _check_edit_window(session, corrected_by)
+    if session.version != expected_version:
+        # Checked first: "nothing changed" or a row error would be judged against
+        # values the user never saw. Checked again under the lock below.
+        raise SessionChangedMeanwhile(session)
     reason = reason.strip()
     recorded = recorded_roster(session)
     try:

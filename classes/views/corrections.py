@@ -34,7 +34,7 @@ VOIDED_MESSAGE = "{date} was voided: its hours were reversed and it can be recor
 @require_http_methods(["GET", "POST"])
 def correct(request, class_id: int, session_date: datetime.date):
     klass = class_for(request.user, class_id)
-    session = get_object_or_404(AttendanceSession, klass=klass, session_date=session_date)
+    session = get_object_or_404(klass.sessions.all(), session_date=session_date)
     recorded = recorded_roster(session)
     values = {
         r.attendance.learner_id: {
@@ -97,7 +97,7 @@ def void(request, class_id: int, session_date: datetime.date):
     klass = class_for(request.user, class_id)
     if not request.user.has_perm(VOID_PERMISSION):
         raise PermissionDenied(VOID_NOT_ALLOWED)
-    session = get_object_or_404(AttendanceSession, klass=klass, session_date=session_date)
+    session = get_object_or_404(klass.sessions.all(), session_date=session_date)
     context = {
         "klass": klass,
         "session_date": session_date,

@@ -128,7 +128,7 @@ def _not_recordable(klass, session_date, user):
 
 
 def _refused(request, klass, session_date, refused):
-    messages.warning(request, refused.message if hasattr(refused, "message") else str(refused))
+    messages.warning(request, refused.message)
     if isinstance(refused, SessionAlreadyRecorded):
         return redirect(detail_url(klass, session_date))
     url = reverse("classes:attendance", args=[klass.pk])
