@@ -1,17 +1,20 @@
 """Two tabs, two facilitators, double taps: one session is captured once (rule 5)."""
 
 import threading
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test import Client
 
-from classes.models import AttendanceSession, LearnerAttendance
+from classes.models import AttendanceSession, LearnerAttendance, SessionHistory
+from classes.services import LearnerEntry, SessionChangedMeanwhile, capture_session, correct_session
 from progression.models import HoursLog, Progression
-from tests.classes.conftest import MONDAY
+from progression.services import ProgressionService
+from tests.classes.conftest import MONDAY, roster_ids
 from tests.classes.test_views import capture_post, urls
 from tests.conftest import assert_ledger_consistent
-from tests.factories import UserFactory
+from tests.factories import EnrolmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -94,4 +97,92 @@ def test_a_capture_racing_a_not_held_mark_leaves_one_of_them(scheduled_class, ow
         assert session.status == "agent_absent"
         assert not HoursLog.objects.exists()
         assert not LearnerAttendance.objects.exists()
+    assert_ledger_consistent()
+
+
+def _captured_monday(klass, user):
+    return capture_session(
+        klass=klass,
+        session_date=MONDAY,
+        recorded_by=user,
+        entries=[LearnerEntry(pk, "3", "5") for pk in roster_ids(klass)],
+    )
+
+
+def test_captures_racing_a_void_end_consistent(scheduled_class, own_facilitator, admin_user):
+    _captured_monday(scheduled_class, own_facilitator)
+    version = AttendanceSession.objects.get().version
+    data = capture_post(scheduled_class, hours=("1", "1", "1"), pages=("6", "6", "6"))
+    capturers = [Client() for _ in range(SUBMITS - 1)]
+    for client in capturers:
+        client.force_login(own_facilitator)
+    voider = Client()
+    voider.force_login(admin_user)
+    url = urls(scheduled_class)
+
+    responses = fire_at_once(
+        [lambda: voider.post(url["void"], {"reason": "Wrong date", "version": version})]
+        + [lambda c=c: c.post(url["capture"], data) for c in capturers]
+    )
+
+    assert all(not isinstance(r, Exception) and r.status_code < 500 for r in responses), responses
+    session = AttendanceSession.objects.get()
+    voids = session.history.filter(action="voided").count()
+    captures = session.history.filter(action="captured").count()
+    assert voids == 1
+    # Either every capture came before the void (all refused: it was captured), or one
+    # capture after the void recorded the session again.
+    if session.status == "captured":
+        assert captures == 2
+        assert LearnerAttendance.objects.filter(hours_present=1).count() == 3
+        assert sorted(Progression.objects.values_list("hours_present", flat=True)) == [1, 1, 1]
+    else:
+        assert (session.status, captures) == ("pending", 1)
+        assert not LearnerAttendance.objects.exists()
+        assert sorted(Progression.objects.values_list("hours_present", flat=True)) == [0, 0, 0]
+    assert_ledger_consistent()
+
+
+def test_two_corrections_from_the_same_values_cannot_both_apply(
+    scheduled_class, own_facilitator, admin_user
+):
+    _captured_monday(scheduled_class, own_facilitator)
+    version = AttendanceSession.objects.get().version
+    ids = roster_ids(scheduled_class)
+    results = fire_at_once(
+        [
+            lambda hours=hours, user=user: correct_session(
+                klass=scheduled_class,
+                session_date=MONDAY,
+                corrected_by=user,
+                entries=[LearnerEntry(pk, hours, "5") for pk in ids],
+                reason=f"Set to {hours}",
+                expected_version=version,
+            )
+            for hours, user in [("1", own_facilitator), ("2", admin_user)] * 4
+        ]
+    )
+
+    winners = [r for r in results if isinstance(r, AttendanceSession)]
+    losers = [r for r in results if not isinstance(r, AttendanceSession)]
+    assert len(winners) == 1
+    assert all(isinstance(r, SessionChangedMeanwhile) for r in losers), losers
+    history = SessionHistory.objects.get(action="corrected")
+    expected = Decimal(history.reason.removeprefix("Set to "))
+    assert sorted(Progression.objects.values_list("hours_present", flat=True)) == [expected] * 3
+    assert HoursLog.objects.count() == 3 + 3 * 2  # originals + one reversal and one new each
+    assert_ledger_consistent()
+
+
+def test_eight_threads_logging_hours_to_one_progression_are_all_counted(klass):
+    learner = EnrolmentFactory(klass=klass).learner
+
+    results = fire_at_once(
+        [lambda: ProgressionService.log_hours(learner, "1.5", "1") for _ in range(8)]
+    )
+
+    assert all(isinstance(r, HoursLog) for r in results), results
+    progression = Progression.objects.get(learner=learner)
+    assert (progression.hours_trained, progression.hours_present) == (12, 8)
+    assert HoursLog.objects.filter(tracking=progression).count() == 8
     assert_ledger_consistent()
