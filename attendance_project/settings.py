@@ -78,6 +78,23 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 
+# An optional read replica for reports (DESIGN §5: PostgreSQL is the scale-out path).
+# Only code that asks for attendance_project.db.reporting_db() reads there; everything
+# else, the capture flow above all, reads the primary so it always sees its own writes.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    replica = env.db("DATABASE_REPLICA_URL")
+    replica["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    if replica["ENGINE"] == "django.db.backends.postgresql":
+        # Every transaction on this connection is read-only, so a write sent here by
+        # mistake fails loudly even when the URL points at the primary.
+        options = replica.setdefault("OPTIONS", {})
+        read_only = "-c default_transaction_read_only=on"
+        options["options"] = f"{options.get('options', '')} {read_only}".strip()
+    # Tests use the primary's test database through this alias; no second one.
+    replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = replica
+DATABASE_ROUTERS = ["attendance_project.db.PrimaryReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -96,7 +113,8 @@ FORMAT_MODULE_PATH = ["attendance_project.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` writes and whitenoise serves from; each app server needs it.
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,10 +1,17 @@
 from django.apps import AppConfig
+from django.db import router
 from django.db.models.signals import post_migrate
 
 
 def _ensure_roles(sender, using, apps=None, **kwargs):
+    from django.contrib.auth.models import Group
+
     from classes.roles import ensure_roles
 
+    # As Django's own post_migrate handlers do: `migrate --database=replica` must not
+    # write groups to the read replica (attendance_project.db).
+    if not router.allow_migrate_model(using, Group):
+        return
     ensure_roles(using=using)
 
 

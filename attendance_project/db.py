@@ -1,0 +1,43 @@
+"""Which database a query goes to: the primary, or the optional read replica.
+
+DATABASE_REPLICA_URL adds a `replica` alias (settings). Nothing reaches it by accident:
+writes and migrations always go to the primary, and so do reads, because a page that
+has just captured a session must see that capture, and a replica may lag behind.
+Reports opt in, one queryset at a time:
+
+    HoursLog.objects.using(reporting_db()).filter(...)
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS
+
+REPLICA = "replica"
+
+
+def reporting_db() -> str:
+    """The alias reports read from: the replica when one is configured."""
+    return REPLICA if REPLICA in settings.DATABASES else DEFAULT_DB_ALIAS
+
+
+class PrimaryReplicaRouter:
+    def db_for_read(self, model, **hints):
+        # Related objects and prefetches of a row read from the replica stay there,
+        # so a report does not quietly mix the two; everything else reads the primary.
+        instance = hints.get("instance")
+        if instance is not None and instance._state.db == REPLICA:
+            return REPLICA
+        return DEFAULT_DB_ALIAS
+
+    def db_for_write(self, model, **hints):
+        # Also for an object read from the replica: saving it writes the primary.
+        return DEFAULT_DB_ALIAS
+
+    def allow_relation(self, obj1, obj2, **hints):
+        # Both aliases hold the same rows.
+        return True
+
+    def allow_migrate(self, db, app_label, model_name=None, **hints):
+        # The replica follows the primary; ops change the schema on the primary only.
+        return False if db == REPLICA else None
