@@ -114,17 +114,18 @@ def correct_session(
         raise
     if not reason:
         raise CaptureRejected(problems=[Problem(REASON_REQUIRED, field="reason")])
-    changed = [
-        (r.attendance, *values[r.attendance.learner_id])
-        for r in recorded
-        if (r.attendance.hours_present, r.attendance.page_number) != values[r.attendance.learner_id]
-    ]
-    if not changed:
-        raise CaptureRejected(problems=[Problem(NOTHING_CHANGED)])
-
     with transaction.atomic():
         locked = _locked(session, expected_version)
         _check_edit_window(locked, corrected_by)
+        # Compared under the lock, with the rows as they are now: what this correction
+        # changes relative to the version the user saw (checked by _locked).
+        changed = [
+            (attendance, *values[attendance.learner_id])
+            for attendance in LearnerAttendance.objects.filter(session=locked).order_by("pk")
+            if (attendance.hours_present, attendance.page_number) != values[attendance.learner_id]
+        ]
+        if not changed:
+            raise CaptureRejected(problems=[Problem(NOTHING_CHANGED)])
         hours_changed = {a.learner_id: hours for a, hours, _ in changed if a.hours_present != hours}
         live = _live_ledger_rows(locked, hours_changed)
         ProgressionService.correct_hours(
@@ -142,8 +143,10 @@ def correct_session(
             )
             for attendance, hours, page in changed
         ]
+        now = timezone.now()
         for attendance, hours, page in changed:
             attendance.hours_present, attendance.page_number = hours, page
+            attendance.updated_at = now  # bulk_update does not apply auto_now
         LearnerAttendance.objects.bulk_update(
             [attendance for attendance, _, _ in changed],
             ["hours_present", "page_number", "updated_at"],
