@@ -4,10 +4,26 @@ import os
 # database access from such a thread unless told it is safe (it is: one thread).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+import datetime
+import zoneinfo
+
 import pytest
 
 from progression.selectors import ledger_mismatches
-from tests.factories import AdminUserFactory, ClassFactory, UserFactory
+from tests.factories import (
+    AdminUserFactory,
+    ClassFactory,
+    EnrolmentFactory,
+    ScheduleFactory,
+    UserFactory,
+)
+
+SAST = zoneinfo.ZoneInfo("Africa/Johannesburg")
+# The scheduled class meets Mondays and Wednesdays 09:00–12:00 (3 hours) from Monday
+# 5 January 2026; "now" in these tests is Wednesday 4 March 2026, 14:00 in Johannesburg.
+NOW = datetime.datetime(2026, 3, 4, 14, 0, tzinfo=SAST)
+MONDAY = datetime.date(2026, 3, 2)
+WEDNESDAY = datetime.date(2026, 3, 4)
 
 
 @pytest.fixture
@@ -29,6 +45,21 @@ def admin_user(db):
 def klass(own_facilitator):
     """An active class of the own facilitator."""
     return ClassFactory(facilitator=own_facilitator)
+
+
+@pytest.fixture
+def now(time_machine):
+    time_machine.move_to(NOW, tick=False)
+    return NOW
+
+
+@pytest.fixture
+def scheduled_class(klass, now):
+    """The own facilitator's active class, with a schedule and three learners."""
+    ScheduleFactory(klass=klass)
+    for surname in ("Dlamini", "Nkosi", "Pretorius"):
+        EnrolmentFactory(klass=klass, learner__surname=surname)
+    return klass
 
 
 def assert_ledger_consistent() -> None:

@@ -1,6 +1,8 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
+from django.urls import reverse
 
 from classes.management.commands.load_demo import LOGINS
 from classes.models import Class, Enrolment, Schedule
@@ -33,7 +35,9 @@ def test_demo_data_loads_once_and_its_logins_work(capsys):
             status=Progression.Status.IN_PROGRESS,
         ).exists()
     output = capsys.readouterr().out
+    # A login form's request: login throttling (django-axes) needs to know who asks.
+    request = RequestFactory().post(reverse("login"))
     for username, password, *_ in LOGINS:
         assert f"{username}" in output
         assert password in output
-        assert authenticate(username=username, password=password) is not None
+        assert authenticate(request, username=username, password=password) is not None

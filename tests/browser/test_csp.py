@@ -1,0 +1,139 @@
+"""The Content-Security-Policy breaks nothing: a real browser opens the facilitator's
+pages and the admin, uses their scripts, and reports no policy violation."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.factories import PASSWORD, EnrolmentFactory, ScheduleFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+EVERY_DAY = [(day, datetime.time(8), datetime.time(10)) for day in range(7)]
+# Runs in every page before its own scripts (Playwright injects it through the
+# DevTools protocol, which the page's policy does not govern).
+LISTEN_FOR_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(
+    `${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile || document.location.pathname}:${event.lineNumber}`
+  );
+});
+"""
+
+
+class ViolationWatch:
+    """Collects CSP violations from console errors and securitypolicyviolation events."""
+
+    def __init__(self, page):
+        self.page = page
+        self.found: list[str] = []
+        page.add_init_script(LISTEN_FOR_VIOLATIONS)
+        page.on("console", self._console)
+
+    def _console(self, message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.found.append(f"console on {self.page.url}: {message.text}")
+
+    def collect(self):
+        """Call on each page before leaving it: its events die with it."""
+        events = self.page.evaluate("window.__cspViolations || []")
+        self.found.extend(f"event on {self.page.url}: {text}" for text in events)
+
+
+@pytest.fixture
+def watch(page):
+    return ViolationWatch(page)
+
+
+@pytest.fixture
+def live_class(klass):
+    today = timezone.localdate()
+    ScheduleFactory(klass=klass, start_date=today - datetime.timedelta(days=14),
+                    end_date=today + datetime.timedelta(days=60), slots=EVERY_DAY)  # fmt: skip
+    for surname in ("Dlamini", "Nkosi"):
+        EnrolmentFactory(
+            klass=klass, learner__surname=surname, start_date=klass.schedule.start_date
+        )
+    return klass
+
+
+def log_in(page, url, user):
+    page.goto(url)
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_the_watch_notices_a_violation(page, live_server, watch):
+    page.goto(f"{live_server.url}{reverse('login')}")
+    page.evaluate("document.body.insertAdjacentHTML('beforeend', '<p style=\"color: red\">x</p>')")
+    page.wait_for_timeout(200)  # the report is dispatched asynchronously
+    watch.collect()
+
+    assert any("style-src" in line for line in watch.found), watch.found
+
+
+def test_the_facilitator_pages_run_under_the_policy(
+    page, live_server, own_facilitator, live_class, watch
+):
+    log_in(page, f"{live_server.url}/", own_facilitator)
+    expect(page.get_by_role("heading", name="My classes")).to_be_visible()
+    watch.collect()
+
+    page.get_by_role("link", name=live_class.code).first.click()
+    expect(page.get_by_role("heading", name=live_class.code)).to_be_visible()
+    watch.collect()
+
+    page.get_by_role("link", name="Capture").first.click()
+    # The page's script (static/js/capture.js) runs: its helpers show and work.
+    page.get_by_role("button", name="All present").click()
+    expect(page.locator("input.hours").first).to_have_value("2")
+    page.locator("input.page").nth(0).fill("3")
+    page.locator("input.page").nth(1).fill("3")
+    watch.collect()
+    page.get_by_role("button", name="Save attendance").click()
+    expect(page.locator(".message.success")).to_be_visible()
+    watch.collect()
+
+    page.get_by_role("link", name=live_class.code).click()
+    page.get_by_role("link", name="Not held").first.click()
+    expect(page.get_by_role("heading", name="Session did not happen")).to_be_visible()
+    watch.collect()
+
+    assert watch.found == []
+
+
+def test_the_admin_runs_under_the_policy(page, live_server, admin_user, live_class, watch):
+    log_in(page, f"{live_server.url}/admin/", admin_user)
+    expect(page.get_by_role("heading", name="Office administration")).to_be_visible()
+    watch.collect()
+
+    # A change form with autocomplete (select2), inlines and date widgets.
+    page.goto(f"{live_server.url}{reverse('admin:classes_class_change', args=[live_class.pk])}")
+    page.locator(".select2-selection").first.click()  # opens the autocomplete
+    expect(page.locator(".select2-results")).to_be_visible()
+    page.keyboard.press("Escape")
+    page.locator(".add-row a").first.click()  # inlines.js adds a form row
+    page.locator(".datetimeshortcuts a").first.click()  # "Today" (DateTimeShortcuts.js)
+    expect(page.locator("input.vDateField").first).not_to_have_value("")
+    watch.collect()
+
+    schedule_url = reverse("admin:classes_schedule_change", args=[live_class.schedule.pk])
+    page.goto(f"{live_server.url}{schedule_url}")  # inlines of time slots
+    watch.collect()
+
+    page.goto(f"{live_server.url}{reverse('admin:progression_hourslog_changelist')}")
+    page.get_by_role("link", name="Log manual hours").click()
+    expect(page.get_by_role("heading", name="Log manual hours")).to_be_visible()
+    watch.collect()
+
+    page.goto(f"{live_server.url}{reverse('admin:classes_class_changelist')}")
+    page.locator("#toggle-nav-sidebar").click()  # the navigation sidebar's script
+    watch.collect()
+
+    assert watch.found == []
