@@ -70,6 +70,16 @@ MATRIX = {
         "GET": (TO_LOGIN, 200, 404, 200),
         "POST": (TO_LOGIN, 400, 404, 400),
     },
+    # The sample session is pending: there is nothing to correct or void yet (404
+    # after the access checks). Captured sessions: tests/classes/test_correction_views.py.
+    "classes:correct": {
+        "GET": (TO_LOGIN, 404, 404, 404),
+        "POST": (TO_LOGIN, 404, 404, 404),
+    },
+    "classes:void": {
+        "GET": (TO_LOGIN, 403, 404, 404),  # facilitators may not void at all
+        "POST": (TO_LOGIN, 403, 404, 404),
+    },
     # The admin site's own pages where the group rule below does not fit.
     "admin:login": {
         "GET": (200, 200, 200, Redirect("admin:index")),  # facilitators: "not authorised"
