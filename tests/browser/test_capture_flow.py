@@ -1,45 +1,13 @@
 """A facilitator records sessions in a real browser, at desktop and at phone width."""
 
-import datetime
-
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from classes.models import AttendanceSession, LearnerAttendance
 from progression.models import HoursLog
-from tests.browser.conftest import DESKTOP, PHONE
-from tests.factories import PASSWORD, EnrolmentFactory, ScheduleFactory
+from tests.browser.conftest import DESKTOP, PHONE, assert_fits_the_screen, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-EVERY_DAY = [(day, datetime.time(8), datetime.time(10)) for day in range(7)]
-
-
-@pytest.fixture
-def live_class(klass):
-    """A class meeting every day 08:00–10:00 since two weeks ago, with three learners."""
-    today = timezone.localdate()
-    ScheduleFactory(klass=klass, start_date=today - datetime.timedelta(days=14),
-                    end_date=today + datetime.timedelta(days=60), slots=EVERY_DAY)  # fmt: skip
-    for surname in ("Dlamini", "Nkosi", "Pretorius"):
-        EnrolmentFactory(
-            klass=klass, learner__surname=surname, start_date=klass.schedule.start_date
-        )
-    return klass
-
-
-def log_in(page, live_server, user):
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="My classes")).to_be_visible()
-
-
-def assert_fits_the_screen(page):
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{overflow}px of horizontal scrolling"
 
 
 @pytest.mark.parametrize(("size", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
