@@ -1,11 +1,28 @@
-"""Where the test database is, for subprocesses (psql, manage.py, gunicorn)."""
+"""Where the test database is, for other processes (psql, manage.py, gunicorn).
+
+The test database exists only once pytest-django has created it, under a name of its
+own (`test_<name>`); child processes find it through a URL built from the live
+connection. They see only committed rows.
+"""
+
+import urllib.parse
 
 from django.db import connection
 
 
 def database_url(dbname: str | None = None) -> str:
-    """A postgres:// URL for the test database (or another database on its server)."""
+    """A postgres:// URL for the test database, or for `dbname` on the same server."""
     s = connection.settings_dict
-    password = f":{s['PASSWORD']}" if s["PASSWORD"] else ""
-    host, port = s["HOST"] or "localhost", s["PORT"] or 5432
-    return f"postgres://{s['USER']}{password}@{host}:{port}/{dbname or s['NAME']}"
+    user = urllib.parse.quote(s["USER"] or "", safe="")
+    password = f":{urllib.parse.quote(s['PASSWORD'], safe='')}" if s["PASSWORD"] else ""
+    host, port = s["HOST"] or "localhost", str(s["PORT"] or 5432)
+    # Connection options given in the original URL (sslmode, ...) travel along.
+    query = {k: str(v) for k, v in s["OPTIONS"].items() if isinstance(v, str | int)}
+    if host.startswith("/"):
+        # django-environ does not decode a %2F-encoded socket folder; ?host= it reads.
+        query |= {"host": host, "port": port}
+        netloc = f"{user}{password}@"
+    else:
+        netloc = f"{user}{password}@{host}:{port}"
+    url = f"postgres://{netloc}/{urllib.parse.quote(dbname or s['NAME'])}"
+    return f"{url}?{urllib.parse.urlencode(query)}" if query else url

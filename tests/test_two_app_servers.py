@@ -17,7 +17,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
@@ -39,6 +38,7 @@ from progression.models import HoursLog, Progression
 from tests.conftest import assert_ledger_consistent
 from tests.factories import PASSWORD, EnrolmentFactory, ScheduleFactory, UserFactory
 from tests.processes import BASE_DIR, project_env
+from tests.threads import fire_at_once
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -283,26 +283,6 @@ class Submit:
             f"hours_{absent}": "0",
             f"page_{absent}": "",
         }
-
-
-def fire_at_once(calls):
-    """Run the callables in threads released together by a barrier; return results."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=20)
-            results[index] = call()
-        except Exception as error:  # reported by the caller's assertions
-            results[index] = error
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 # --- the test -------------------------------------------------------------------------

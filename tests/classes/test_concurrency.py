@@ -1,10 +1,8 @@
 """Two tabs, two facilitators, double taps: one session is captured once (rule 5)."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from classes.models import AttendanceSession, LearnerAttendance, SessionHistory
@@ -15,32 +13,11 @@ from tests.classes.conftest import MONDAY, roster_ids
 from tests.classes.test_views import capture_post, urls
 from tests.conftest import assert_ledger_consistent
 from tests.factories import EnrolmentFactory, UserFactory
+from tests.threads import fire_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SUBMITS = 10
-
-
-def fire_at_once(requests):
-    """Run the callables in threads released together; return their results."""
-    barrier = threading.Barrier(len(requests))
-    results = [None] * len(requests)
-
-    def run(index, request):
-        try:
-            barrier.wait(timeout=20)
-            results[index] = request()
-        except Exception as error:  # reported by the caller's assertions
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, r)) for i, r in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 @pytest.mark.parametrize("row_exists", [False, True], ids=["new-row", "pending-row"])
