@@ -218,7 +218,8 @@ class ProgressionService:
 
     @classmethod
     def _amend(cls, *, row_ids, new_hours, reason, created_by) -> list[HoursLog]:
-        reason = (reason or "").strip()
+        # NUL cannot be stored in PostgreSQL text; no person types one.
+        reason = (reason or "").replace("\x00", "").strip()
         if not reason:
             raise InvalidHours(REASON_REQUIRED)
         if not row_ids:

@@ -217,7 +217,7 @@ def mark_session_not_held(
         session = _locked_session(klass, session_date, planned.hours)
         if session.status != Status.PENDING:
             raise SessionAlreadyRecorded(session)
-        session.notes = notes.strip()
+        session.notes = clean_text(notes)
         _mark_recorded(session, status, recorded_by)
         record_history(
             session=session,
@@ -348,6 +348,12 @@ def _page(raw, total_pages: int) -> tuple[int | None, bool]:
         return None, False
     page = int(text)
     return page, 1 <= page <= total_pages
+
+
+def clean_text(text: str | None) -> str:
+    """Free text from a form, as PostgreSQL can store it: NUL characters (never typed
+    by a person, but sent by broken or hostile clients) removed, ends trimmed."""
+    return (text or "").replace("\x00", "").strip()
 
 
 def _day(day: datetime.date) -> str:

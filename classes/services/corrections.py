@@ -28,6 +28,7 @@ from classes.services.capture import (
     SessionNotAvailable,
     _day,
     check_entries,
+    clean_text,
 )
 from classes.services.history import LearnerChange, record_history
 from progression.models import HoursLog
@@ -97,7 +98,7 @@ def correct_session(
         # Checked first: "nothing changed" or a row error would be judged against
         # values the user never saw. Checked again under the lock below.
         raise SessionChangedMeanwhile(session)
-    reason = reason.strip()
+    reason = clean_text(reason)
     recorded = recorded_roster(session)
     try:
         values = check_entries(
@@ -176,7 +177,7 @@ def void_session(
         raise NotAllowed(NOT_ALLOWED.format(klass=klass))
     if not voided_by.has_perm(VOID_PERMISSION):
         raise NotAllowed(VOID_NOT_ALLOWED)
-    reason = reason.strip()
+    reason = clean_text(reason)
     if not reason:
         raise CaptureRejected(problems=[Problem(REASON_REQUIRED, field="reason")])
     session = AttendanceSession.objects.filter(klass=klass, session_date=session_date).first()

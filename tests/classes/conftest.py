@@ -7,3 +7,17 @@ __all__ = ["MONDAY", "NOW", "SAST", "WEDNESDAY", "roster_ids"]
 
 def roster_ids(klass):
     return list(klass.enrolments.order_by("learner__surname").values_list("learner_id", flat=True))
+
+
+def capture_monday(klass, user, hours=("3", "3", "3"), pages=("5", "5", "5")):
+    """Capture Monday 2 March for the class's roster (surname order) with these values."""
+    from classes.services import LearnerEntry, capture_session
+
+    return capture_session(
+        klass=klass,
+        session_date=MONDAY,
+        recorded_by=user,
+        entries=[
+            LearnerEntry(pk, h, p) for pk, h, p in zip(roster_ids(klass), hours, pages, strict=True)
+        ],
+    )

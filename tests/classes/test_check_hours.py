@@ -11,7 +11,7 @@ from django.db import connection
 
 from classes.services import LearnerEntry, capture_session
 from progression.models import Progression
-from tests.classes.conftest import MONDAY, roster_ids
+from tests.classes.conftest import MONDAY, capture_monday, roster_ids
 from tests.database import database_url
 
 pytestmark = pytest.mark.django_db
@@ -19,12 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def captured(scheduled_class, own_facilitator):
-    return capture_session(
-        klass=scheduled_class,
-        session_date=MONDAY,
-        recorded_by=own_facilitator,
-        entries=[LearnerEntry(pk, "2", "4") for pk in roster_ids(scheduled_class)],
-    )
+    return capture_monday(scheduled_class, own_facilitator, ("2",) * 3, ("4",) * 3)
 
 
 def run(*args):

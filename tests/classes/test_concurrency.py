@@ -6,10 +6,10 @@ import pytest
 from django.test import Client
 
 from classes.models import AttendanceSession, LearnerAttendance, SessionHistory
-from classes.services import LearnerEntry, SessionChangedMeanwhile, capture_session, correct_session
+from classes.services import LearnerEntry, SessionChangedMeanwhile, correct_session
 from progression.models import HoursLog, Progression
 from progression.services import ProgressionService
-from tests.classes.conftest import MONDAY, roster_ids
+from tests.classes.conftest import MONDAY, capture_monday, roster_ids
 from tests.classes.test_views import capture_post, urls
 from tests.conftest import assert_ledger_consistent
 from tests.factories import EnrolmentFactory, UserFactory
@@ -77,17 +77,8 @@ def test_a_capture_racing_a_not_held_mark_leaves_one_of_them(scheduled_class, ow
     assert_ledger_consistent()
 
 
-def _captured_monday(klass, user):
-    return capture_session(
-        klass=klass,
-        session_date=MONDAY,
-        recorded_by=user,
-        entries=[LearnerEntry(pk, "3", "5") for pk in roster_ids(klass)],
-    )
-
-
 def test_captures_racing_a_void_end_consistent(scheduled_class, own_facilitator, admin_user):
-    _captured_monday(scheduled_class, own_facilitator)
+    capture_monday(scheduled_class, own_facilitator)
     version = AttendanceSession.objects.get().version
     data = capture_post(scheduled_class, hours=("1", "1", "1"), pages=("6", "6", "6"))
     capturers = [Client() for _ in range(SUBMITS - 1)]
@@ -123,7 +114,7 @@ def test_captures_racing_a_void_end_consistent(scheduled_class, own_facilitator,
 def test_two_corrections_from_the_same_values_cannot_both_apply(
     scheduled_class, own_facilitator, admin_user
 ):
-    _captured_monday(scheduled_class, own_facilitator)
+    capture_monday(scheduled_class, own_facilitator)
     version = AttendanceSession.objects.get().version
     ids = roster_ids(scheduled_class)
     results = fire_at_once(

@@ -6,25 +6,16 @@ import pytest
 from django.urls import reverse
 
 from classes.models import AttendanceSession, SessionHistory
-from classes.services import LearnerEntry, capture_session
 from classes.views import CORRECTED_MESSAGE, VOIDED_MESSAGE
 from progression.models import HoursLog
-from tests.classes.conftest import MONDAY, NOW, roster_ids
+from tests.classes.conftest import MONDAY, NOW, capture_monday, roster_ids
 
 pytestmark = pytest.mark.usefixtures("ledger_checked")
 
 
 @pytest.fixture
 def captured(scheduled_class, own_facilitator):
-    return capture_session(
-        klass=scheduled_class,
-        session_date=MONDAY,
-        recorded_by=own_facilitator,
-        entries=[
-            LearnerEntry(pk, h, p)
-            for pk, h, p in zip(roster_ids(scheduled_class), "321", "987", strict=True)
-        ],
-    )
+    return capture_monday(scheduled_class, own_facilitator, "321", "987")
 
 
 def url(name, klass):
@@ -138,3 +129,17 @@ def test_garbage_correction_posts_never_500(client, scheduled_class, own_facilit
         response = client.post(url("correct", scheduled_class), data)
         assert response.status_code in (302, 400), data
     assert SessionHistory.objects.filter(action="corrected").count() == 0
+
+
+def test_nul_characters_in_free_text_are_dropped_not_a_500(
+    client, scheduled_class, admin_user, captured
+):
+    # Found by the fuzz test: PostgreSQL text cannot hold NUL.
+    client.force_login(admin_user)
+    assert client.post(url("void", scheduled_class), {"reason": "\x00"}).status_code == 400
+    version = AttendanceSession.objects.get().version
+    response = client.post(
+        url("void", scheduled_class), {"reason": "Wrong\x00 class", "version": version}
+    )
+    assert response.status_code == 302
+    assert SessionHistory.objects.get(action="voided").reason == "Wrong class"

@@ -21,7 +21,7 @@ from classes.services import (
 )
 from classes.services import corrections as texts
 from progression.models import HoursLog, Progression
-from tests.classes.conftest import MONDAY, NOW, roster_ids
+from tests.classes.conftest import MONDAY, NOW, capture_monday, roster_ids
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.usefixtures("ledger_checked")
@@ -36,12 +36,7 @@ def rows(klass, hours, pages):
 @pytest.fixture
 def captured(scheduled_class, own_facilitator):
     """Monday captured: 3, 1.5 and 0 hours present; pages 12, 10, none."""
-    return capture_session(
-        klass=scheduled_class,
-        session_date=MONDAY,
-        recorded_by=own_facilitator,
-        entries=rows(scheduled_class, ("3", "1.5", "0"), ("12", "10", "")),
-    )
+    return capture_monday(scheduled_class, own_facilitator, ("3", "1.5", "0"), ("12", "10", ""))
 
 
 def correct(klass, user, hours, pages, reason="Typed in the wrong row", version=None, **extra):

@@ -10,7 +10,7 @@ from django.db import DatabaseError, connection
 from classes.models import AttendanceSession, LearnerAttendance, SessionHistory
 from classes.services import LearnerEntry, capture_session, correct_session, void_session
 from progression.models import HoursLog, Progression
-from tests.classes.conftest import MONDAY, roster_ids
+from tests.classes.conftest import MONDAY, capture_monday, roster_ids
 
 pytestmark = pytest.mark.usefixtures("ledger_checked")
 
@@ -88,12 +88,7 @@ def test_a_capture_whose_history_entry_fails_leaves_nothing(scheduled_class, own
 
 @pytest.fixture
 def captured(scheduled_class, own_facilitator):
-    return capture_session(
-        klass=scheduled_class,
-        session_date=MONDAY,
-        recorded_by=own_facilitator,
-        entries=entries(scheduled_class, "3"),
-    )
+    return capture_monday(scheduled_class, own_facilitator)
 
 
 @pytest.mark.parametrize("k", [1, 3])
