@@ -1,0 +1,31 @@
+"""attendance_project's CSV and SVG helpers."""
+
+import csv
+import io
+from decimal import Decimal
+
+from attendance_project.csv_export import BOM, csv_response
+from attendance_project.svg import progress_bar
+
+
+def test_csv_streams_with_a_bom_and_neutralises_formulas():
+    rows = iter([["Ndlovu-Müller", "=HYPERLINK(1)", 3], ["Dlamini", "-2", Decimal("1.5")]])
+    response = csv_response("hours.csv", ["name", "note", "hours"], rows)
+
+    body = b"".join(response.streaming_content).decode("utf-8")
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="hours.csv"'
+    assert body.startswith(BOM)
+    assert list(csv.reader(io.StringIO(body.removeprefix(BOM)))) == [
+        ["name", "note", "hours"],
+        ["Ndlovu-Müller", "'=HYPERLINK(1)", "3"],
+        ["Dlamini", "'-2", "1.5"],
+    ]
+
+
+def test_progress_bar_is_clamped_and_labelled():
+    assert 'width="40.0"' in progress_bar(Decimal("40"))
+    assert 'width="100.0"' in progress_bar(Decimal("130"))
+    assert "no data" in progress_bar(None)
+    assert "style=" not in progress_bar(Decimal("10"))
