@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -22,7 +23,7 @@ from classes.schedule import PlannedSession, session_on
 from classes.selectors import RosterLearner, roster, schedule_spec, visible_classes
 from classes.services.history import LearnerChange, record_history
 from progression.models import HoursLog
-from progression.services import HoursEntry, ProgressionService
+from progression.services import HoursEntry, ProgressionError, ProgressionService
 
 Status = AttendanceSession.Status
 
@@ -163,7 +164,7 @@ def capture_session(
         lower_pages_confirmed=lower_pages_confirmed,
     )
 
-    with transaction.atomic():
+    with ledger_refusals(), transaction.atomic():
         session = _locked_session(klass, session_date, planned.hours)
         if session.status != Status.PENDING:
             raise SessionAlreadyRecorded(session)
@@ -348,6 +349,17 @@ def _page(raw, total_pages: int) -> tuple[int | None, bool]:
         return None, False
     page = int(text)
     return page, 1 <= page <= total_pages
+
+
+@contextmanager
+def ledger_refusals():
+    """Turn a ledger rule broken between our checks and the write (say, the office put
+    a learner's progression on hold a moment ago) into a refusal with the ledger's
+    message, instead of a 500. Placed outside the transaction, so it has rolled back."""
+    try:
+        yield
+    except ProgressionError as error:
+        raise CaptureRejected(problems=[Problem(error.message, error.learner_id)]) from error
 
 
 def clean_text(text: str | None) -> str:

@@ -29,6 +29,7 @@ from classes.services.capture import (
     _day,
     check_entries,
     clean_text,
+    ledger_refusals,
 )
 from classes.services.history import LearnerChange, record_history
 from progression.models import HoursLog
@@ -115,7 +116,7 @@ def correct_session(
         raise
     if not reason:
         raise CaptureRejected(problems=[Problem(REASON_REQUIRED, field="reason")])
-    with transaction.atomic():
+    with ledger_refusals(), transaction.atomic():
         locked = _locked(session, expected_version)
         _check_edit_window(locked, corrected_by)
         # Compared under the lock, with the rows as they are now: what this correction
@@ -183,7 +184,7 @@ def void_session(
     session = AttendanceSession.objects.filter(klass=klass, session_date=session_date).first()
     if session is None or session.status == Status.PENDING:
         raise SessionNotAvailable(NOT_RECORDED)
-    with transaction.atomic():
+    with ledger_refusals(), transaction.atomic():
         locked = _locked(session, session.version if expected_version is None else expected_version)
         if locked.status == Status.PENDING:
             raise SessionNotAvailable(NOT_RECORDED)

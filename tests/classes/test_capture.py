@@ -434,3 +434,14 @@ def test_not_held_needs_a_known_reason_and_the_same_rules(scheduled_class, own_f
             status="client_cancelled",
         ),
     )
+
+
+def test_a_ledger_rule_broken_at_write_time_is_a_refusal_not_a_500():
+    from classes.services.capture import ledger_refusals
+    from progression.services import NoInProgressProgression
+
+    with pytest.raises(CaptureRejected) as caught, ledger_refusals():
+        raise NoInProgressProgression("Sipho has no learning programme in progress.", learner_id=7)
+    assert [(p.message, p.learner_id) for p in caught.value.problems] == [
+        ("Sipho has no learning programme in progress.", 7)
+    ]
