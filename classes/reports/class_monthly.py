@@ -88,12 +88,26 @@ class ClassMonthly:
 
 
 def days_and_times(slots: list[ScheduleSlot]) -> str:
-    """ "Monday 09:00–12:00; Wednesday 08:00–10:00 and 10:30–12:30" from the slots."""
-    by_day: dict[int, list[str]] = {}
+    """The class's week in words, days with the same times together:
+    "Monday, Wednesday 09:00–12:00; Friday 08:00–10:00 and 13:30–15:00",
+    "Monday to Friday 08:00–10:00"."""
+    times_by_day: dict[int, list[str]] = {}
     for slot in sorted(slots, key=lambda s: (s.weekday, s.start_time)):
-        by_day.setdefault(slot.weekday, []).append(f"{slot.start_time:%H:%M}–{slot.end_time:%H:%M}")
-    days = ScheduleSlot.Weekday
-    return "; ".join(f"{days(day).label} {' and '.join(times)}" for day, times in by_day.items())
+        times_by_day.setdefault(slot.weekday, []).append(
+            f"{slot.start_time:%H:%M}–{slot.end_time:%H:%M}"
+        )
+    days_by_times: dict[str, list[int]] = {}
+    for day, times in times_by_day.items():
+        days_by_times.setdefault(" and ".join(times), []).append(day)
+    return "; ".join(f"{_day_names(days)} {times}" for times, days in days_by_times.items())
+
+
+def _day_names(days: list[int]) -> str:
+    names = [ScheduleSlot.Weekday(day).label for day in days]
+    # Three or more days in a row read better as a range.
+    if len(days) >= 3 and days == list(range(days[0], days[-1] + 1)):
+        return f"{names[0]} to {names[-1]}"
+    return ", ".join(names)
 
 
 def class_monthly(*, klass: Class, year: int, month: int, using: str) -> ClassMonthly:

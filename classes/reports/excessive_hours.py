@@ -44,6 +44,9 @@ CSV_HEADER = [
     "Attendance %",
     "Page %",
     "Last resolution",
+    "Resolved by",
+    "Resolved on",
+    "Resolution notes",
     "Hidden until",
 ]
 
@@ -64,13 +67,9 @@ class ExcessiveRow:
         return self.progression.programme.subject_duration
 
     @property
-    def last_resolution_text(self) -> str:
+    def resolved_on(self) -> datetime.date | None:
         r = self.last_resolution
-        if r is None:
-            return ""
-        when = date_text(timezone.localdate(r.resolved_at))
-        text = f"{r.get_kind_display()} ({person_name(r.resolved_by)}, {when})"
-        return f"{text}: {r.notes}" if r.notes else text
+        return timezone.localdate(r.resolved_at) if r is not None else None
 
 
 @dataclass(frozen=True)
@@ -160,7 +159,7 @@ def excessive_row(progression: Progression) -> ExcessiveRow:
 def csv_rows(report: ExcessiveHours) -> Iterator[list]:
     """Flagged rows, then the resolved ones, as on the page."""
     for row in [*report.flagged, *report.resolved]:
-        p = row.progression
+        p, last = row.progression, row.last_resolution
         yield [
             p.learner.surname,
             p.learner.first_names,
@@ -174,6 +173,9 @@ def csv_rows(report: ExcessiveHours) -> Iterator[list]:
             percent_text(row.uncapped),
             percent_text(row.attendance),
             percent_text(row.page),
-            row.last_resolution_text,
+            last.get_kind_display() if last else "",
+            person_name(last.resolved_by) if last else "",
+            date_text(row.resolved_on),
+            last.notes if last else "",
             date_text(row.hidden_until),
         ]

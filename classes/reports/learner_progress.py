@@ -50,9 +50,9 @@ CSV_HEADER = [
     "Allocated hours",
     "Progress %",
     "Attendance %",
+    "Page %",
     "Latest page",
     "Total pages",
-    "Page %",
     "Projected completion",
     "At risk",
 ]
@@ -185,9 +185,9 @@ def csv_row(row: ProgressRow) -> list:
         hours_text(row.allocated),
         percent_text(row.progress),
         percent_text(row.attendance),
+        percent_text(row.page),
         p.latest_page or "",
         p.programme.total_pages,
-        percent_text(row.page),
         row.projected_text,
         AT_RISK if row.at_risk else "",
     ]

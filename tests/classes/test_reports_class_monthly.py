@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from classes.models import Enrolment, ScheduleSlot
-from classes.reports.class_monthly import CSV_HEADER, CSV_TITLE
+from classes.reports.class_monthly import CSV_HEADER, CSV_TITLE, days_and_times
 from learners.models import Learner
 from tests.classes.report_data import FEB_16, capture, report_class
 from tests.classes.report_pages import csv_table, page_values
@@ -72,7 +72,7 @@ def test_the_heading_says_which_class_month_and_schedule(client, admin_user, mon
         lp.class_type.name,
         f"{lp.code} – {lp.name}",
         "2026-03",
-        "Monday 09:00–12:00; Wednesday 09:00–12:00; Friday 08:00–10:00 and 13:30–15:00",
+        "Monday, Wednesday 09:00–12:00; Friday 08:00–10:00 and 13:30–15:00",
         "Thandi Mokoena",
     ]
 
@@ -148,6 +148,19 @@ def test_without_a_class_the_page_asks_for_one(client, admin_user):
     assert "There is no class with that id" in client.get(URL, {"class": 999999}).content.decode()
     assert client.get(CSV_URL).status_code == 404
     assert client.get(CSV_URL, {"class": 999999}).status_code == 404
+
+
+def test_days_and_times_in_words():
+    def slot(day, start, end):
+        return ScheduleSlot(
+            weekday=day, start_time=datetime.time(start), end_time=datetime.time(end)
+        )
+
+    assert days_and_times([slot(d, 8, 10) for d in range(5)]) == "Monday to Friday 08:00–10:00"
+    assert days_and_times([slot(5, 8, 12), slot(0, 8, 10), slot(1, 8, 10)]) == (
+        "Monday, Tuesday 08:00–10:00; Saturday 08:00–12:00"
+    )
+    assert days_and_times([]) == ""
 
 
 def test_a_bad_month_means_this_month(client, admin_user, monthly_class):
