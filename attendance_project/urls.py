@@ -12,5 +12,6 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("classes/", include("classes.urls")),
+    path("reports/", include("classes.reports.urls")),
     path("", RedirectView.as_view(pattern_name="classes:my_classes", permanent=False)),
 ]

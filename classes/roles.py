@@ -37,6 +37,9 @@ OFFICE_ADMIN_PERMISSIONS = {
         "sessionhistorychange": ("view",),
         "learnerattendance": ("view",),
         "classstatushistory": ("view",),
+        # The staff report pages, and recording what was done about excessive hours
+        # (append-only: no change or delete).
+        "excessivehoursresolution": ("view", "add", "view_reports"),
     },
 }
 # Facilitators reach their own classes by being their facilitator; the group marks

@@ -78,7 +78,55 @@ def migrate() -> dict:
     return {"restored_by_replica_migrate": after_replica, "restored_by_migrate": restored()}
 
 
-ACTIONS = {"describe": describe, "report": report, "write": write, "migrate": migrate}
+def report_pages(username: str, class_id: str) -> dict:
+    """Every staff report page and CSV, as `username`: which tables each alias read."""
+    import re
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import connections
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.urls import reverse
+
+    setup_test_environment()  # the test client's host, "testserver", is allowed
+    # Pages link their CSS; without a collectstatic manifest, link it unhashed.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    pages = ["index", "backlog", "progress", "excessive_hours", "regulatory"]
+    pages += ["backlog_csv", "progress_csv", "excessive_hours_csv", "regulatory_csv"]
+    statuses = {}
+    with (
+        CaptureQueriesContext(connections["default"]) as primary,
+        CaptureQueriesContext(connections["replica"]) as replica,
+    ):
+        for name in [*pages, "class_monthly", "class_monthly_csv"]:
+            response = client.get(reverse(f"reports:{name}"), {"class": class_id})
+            if response.streaming:
+                b"".join(response.streaming_content)
+            statuses[name] = response.status_code
+
+    def tables(queries) -> list[str]:
+        return sorted({t for q in queries for t in re.findall(r'(?:FROM|JOIN) "(\w+)"', q["sql"])})
+
+    return {
+        "statuses": statuses,
+        "primary_tables": tables(primary.captured_queries),
+        "replica_tables": tables(replica.captured_queries),
+    }
+
+
+ACTIONS = {
+    "describe": describe,
+    "report": report,
+    "write": write,
+    "migrate": migrate,
+    "report_pages": report_pages,
+}
 
 if __name__ == "__main__":
     django.setup()

@@ -80,6 +80,36 @@ MATRIX = {
         "GET": (TO_LOGIN, 403, 404, 404),  # facilitators may not void at all
         "POST": (TO_LOGIN, 403, 404, 404),
     },
+    # Staff reports (classes.view_reports): facilitators get 403, not 404 (the reports
+    # are no secret); reading them is GET only. The CSV of the class monthly report
+    # needs a class (404 without one); the sample progression is not over its hours,
+    # so there is nothing to resolve (404): tests/classes/test_reports_*.py.
+    **{
+        f"reports:{name}": {
+            "GET": (TO_LOGIN, 403, 403, 200),
+            "POST": (TO_LOGIN, 403, 403, 405),
+        }
+        for name in (
+            "index",
+            "backlog",
+            "backlog_csv",
+            "progress",
+            "progress_csv",
+            "excessive_hours",
+            "excessive_hours_csv",
+            "class_monthly",
+            "regulatory",
+            "regulatory_csv",
+        )
+    },
+    "reports:class_monthly_csv": {
+        "GET": (TO_LOGIN, 403, 403, 404),
+        "POST": (TO_LOGIN, 403, 403, 405),
+    },
+    "reports:resolve_excessive_hours": {
+        "GET": (TO_LOGIN, 403, 403, 404),
+        "POST": (TO_LOGIN, 403, 403, 404),
+    },
     # The admin site's own pages where the group rule below does not fit.
     "admin:login": {
         "GET": (200, 200, 200, Redirect("admin:index")),  # facilitators: "not authorised"
@@ -140,7 +170,11 @@ def url_for(route: Route, klass) -> str:
         if route.route == "":
             return "/"
         raise AssertionError(f"no sample URL for the unnamed pattern {route.route!r}")
-    samples = SAMPLE_KWARGS | {"class_id": klass.pk, "session_date": MONDAY}
+    samples = SAMPLE_KWARGS | {
+        "class_id": klass.pk,
+        "session_date": MONDAY,
+        "progression_id": klass.progressions.order_by("pk").first().pk,
+    }
     # <name>, <converter:name> and regex (?P<name>...) parameters alike.
     params = PARAMETER.findall(route.route)
     missing = set(params) - set(samples)

@@ -17,7 +17,7 @@ from django.contrib.auth.models import Group, Permission
 from classes.roles import OFFICE_ADMINS
 from progression.models import Progression
 from progression.services import ProgressionService
-from tests.factories import EnrolmentFactory
+from tests.factories import EnrolmentFactory, UserFactory
 from tests.processes import BASE_DIR, database_url, project_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -76,3 +76,31 @@ def test_migrate_leaves_the_replica_alone():
     group.permissions.remove(Permission.objects.get(codename="capture_any_class"))
 
     assert probe("migrate") == {"restored_by_replica_migrate": False, "restored_by_migrate": True}
+
+
+def test_the_report_pages_read_the_replica(progression):
+    """Only the login session and the user's permissions come from the primary."""
+    admin = UserFactory(username="office.replica", is_staff=True)
+    admin.groups.add(Group.objects.get(name=OFFICE_ADMINS))
+
+    found = probe("report_pages", admin.username, progression.klass_id)
+
+    assert set(found["statuses"].values()) == {200}, found["statuses"]
+    assert set(found["primary_tables"]) <= {
+        "django_session",
+        "auth_user",
+        "auth_user_groups",
+        "auth_group",
+        "auth_group_permissions",
+        "auth_permission",
+        "auth_user_user_permissions",
+        "django_content_type",
+    }, found["primary_tables"]
+    assert {
+        "classes",
+        "class_schedules",
+        "learner_lp_tracking",
+        "learner_hours_log",
+        "class_enrolments",
+        "excessive_hours_resolutions",
+    } <= set(found["replica_tables"]), found["replica_tables"]

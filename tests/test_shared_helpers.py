@@ -5,7 +5,7 @@ import io
 from decimal import Decimal
 
 from attendance_project.csv_export import BOM, csv_response
-from attendance_project.svg import progress_bar
+from attendance_project.svg import attendance_trend, progress_bar
 
 
 def test_csv_streams_with_a_bom_and_neutralises_formulas():
@@ -29,3 +29,22 @@ def test_progress_bar_is_clamped_and_labelled():
     assert 'width="100.0"' in progress_bar(Decimal("130"))
     assert "no data" in progress_bar(None)
     assert "style=" not in progress_bar(Decimal("10"))
+
+
+def test_attendance_trend_draws_a_bar_per_period_and_reads_out_the_numbers():
+    svg = attendance_trend(
+        [("week of 16 Feb", Decimal("100.0")), ("week of 23 Feb", None), ("w3", Decimal("50.0"))]
+    )
+
+    assert svg.count("<rect") == 3
+    assert 'height="100.0"' in svg  # full attendance: the full height
+    assert 'height="4.0"' in svg  # no session: a stub, in grey
+    assert 'height="50.0"' in svg
+    assert "#b86e00" in svg  # low attendance: the warning colour
+    assert "<title>week of 23 Feb: no session</title>" in svg
+    assert (
+        'aria-label="Attendance week of 16 Feb: 100.0%; week of 23 Feb: no session; w3: 50.0%"'
+        in svg
+    )
+    assert "style=" not in svg
+    assert "No attendance yet" in attendance_trend([])

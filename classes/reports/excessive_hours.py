@@ -1,0 +1,181 @@
+"""Excessive hours: learners trained beyond their programme's allocated hours, on the
+programme types an admin marked as capped (`ClassType.hours_capped`).
+
+A resolution recorded by an admin (classes.services.excessive_hours) hides the flag
+for RESOLUTION_HIDES_FOR; after that the learner shows again if still over. Rows under
+a resolution are listed separately, with the date they show again.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
+
+from classes.models import ExcessiveHoursResolution
+from classes.reports.common import date_text, hours_text, percent_text, person_name
+from progression.models import Progression
+from progression.progress import (
+    attendance_percent,
+    latest_page_subquery,
+    overage_hours,
+    page_percent,
+    progress_percent,
+    progress_shown,
+)
+
+RESOLUTION_HIDES_FOR = datetime.timedelta(days=30)
+
+CSV_HEADER = [
+    "Surname",
+    "First names",
+    "Class",
+    "Facilitator",
+    "LP",
+    "Hours trained",
+    "Allocated hours",
+    "Overage hours",
+    "Progress %",
+    "Uncapped progress %",
+    "Attendance %",
+    "Page %",
+    "Last resolution",
+    "Resolved by",
+    "Resolved on",
+    "Resolution notes",
+    "Hidden until",
+]
+
+
+@dataclass(frozen=True)
+class ExcessiveRow:
+    progression: Progression
+    overage: Decimal
+    progress: Decimal | None  # shown, capped at 100 like everywhere else
+    uncapped: Decimal | None
+    attendance: Decimal | None
+    page: Decimal | None
+    last_resolution: ExcessiveHoursResolution | None
+    hidden_until: datetime.date | None  # None: flagged now
+
+    @property
+    def allocated(self) -> Decimal:
+        return self.progression.programme.subject_duration
+
+    @property
+    def resolved_on(self) -> datetime.date | None:
+        r = self.last_resolution
+        return timezone.localdate(r.resolved_at) if r is not None else None
+
+
+@dataclass(frozen=True)
+class ExcessiveHours:
+    flagged: list[ExcessiveRow]
+    resolved: list[ExcessiveRow]  # over, but hidden by a recent resolution
+
+
+def over_allocation() -> QuerySet[Progression]:
+    """In-progress progressions of capped programme types, trained beyond allocation."""
+    return Progression.objects.filter(
+        status=Progression.Status.IN_PROGRESS,
+        programme__class_type__hours_capped=True,
+        hours_trained__gt=F("programme__subject_duration"),
+    )
+
+
+def hidden_since(now: datetime.datetime) -> datetime.datetime:
+    """Resolutions recorded after this moment still hide their flag."""
+    return now - RESOLUTION_HIDES_FOR
+
+
+def _rows(*, now: datetime.datetime, using: str) -> QuerySet[Progression]:
+    recent = ExcessiveHoursResolution.objects.filter(
+        progression_id=OuterRef("pk"), resolved_at__gt=hidden_since(now)
+    )
+    return (
+        over_allocation()
+        .using(using)
+        .select_related("learner", "programme", "klass__facilitator")
+        .annotate(latest_page=latest_page_subquery(), hidden=Exists(recent))
+        .prefetch_related(
+            Prefetch(
+                "excessive_hours_resolutions",
+                queryset=ExcessiveHoursResolution.objects.select_related("resolved_by").order_by(
+                    "-resolved_at", "-id"
+                ),
+                to_attr="resolutions",
+            )
+        )
+    )
+
+
+def excessive_hours(*, now: datetime.datetime, using: str) -> ExcessiveHours:
+    """Flagged and recently resolved rows, in a fixed number of queries."""
+    rows = _rows(now=now, using=using).order_by(
+        # The largest overage first: the learner furthest beyond their hours.
+        (F("programme__subject_duration") - F("hours_trained")).asc(),
+        "learner__surname",
+        "learner__first_names",
+        "id",
+    )
+    flagged, resolved = [], []
+    for progression in rows:
+        row = excessive_row(progression)
+        (resolved if row.hidden_until else flagged).append(row)
+    return ExcessiveHours(flagged, resolved)
+
+
+def over_allocation_row(
+    progression_id: int, *, now: datetime.datetime, using: str
+) -> ExcessiveRow | None:
+    """One progression's row if it is over its hours (flagged or resolved), else None."""
+    progression = _rows(now=now, using=using).filter(pk=progression_id).first()
+    return excessive_row(progression) if progression is not None else None
+
+
+def excessive_row(progression: Progression) -> ExcessiveRow:
+    """The row of a progression loaded with `resolutions` (newest first) and `latest_page`."""
+    programme = progression.programme
+    last = progression.resolutions[0] if progression.resolutions else None
+    hidden_until = None
+    if getattr(progression, "hidden", False) and last is not None:
+        hidden_until = timezone.localdate(last.resolved_at + RESOLUTION_HIDES_FOR)
+    return ExcessiveRow(
+        progression=progression,
+        overage=overage_hours(progression.hours_trained, programme.subject_duration),
+        progress=progress_shown(progression.hours_trained, programme.subject_duration),
+        uncapped=progress_percent(progression.hours_trained, programme.subject_duration),
+        attendance=attendance_percent(progression.hours_present, progression.hours_trained),
+        page=page_percent(progression.latest_page, programme.total_pages),
+        last_resolution=last,
+        hidden_until=hidden_until,
+    )
+
+
+def csv_rows(report: ExcessiveHours) -> Iterator[list]:
+    """Flagged rows, then the resolved ones, as on the page."""
+    for row in [*report.flagged, *report.resolved]:
+        p, last = row.progression, row.last_resolution
+        yield [
+            p.learner.surname,
+            p.learner.first_names,
+            p.klass.code if p.klass else "",
+            person_name(p.klass.facilitator) if p.klass else "",
+            p.programme.code,
+            hours_text(p.hours_trained),
+            hours_text(row.allocated),
+            hours_text(row.overage),
+            percent_text(row.progress),
+            percent_text(row.uncapped),
+            percent_text(row.attendance),
+            percent_text(row.page),
+            last.get_kind_display() if last else "",
+            person_name(last.resolved_by) if last else "",
+            date_text(row.resolved_on),
+            last.notes if last else "",
+            date_text(row.hidden_until),
+        ]

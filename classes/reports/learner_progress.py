@@ -1,0 +1,193 @@
+"""Learner progress: per learner and LP (progression), hours, the three percentages,
+the projected completion date at the class's current schedule and the at-risk flag.
+
+The percentages come from progression.progress (the one definition); the projection
+from classes.reports.projection over the schedule engine's remaining sessions.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from classes.models import Enrolment
+from classes.reports.common import (
+    CSV_BATCH,
+    ClassPlan,
+    batched,
+    class_plans,
+    date_text,
+    hours_text,
+    percent_text,
+)
+from classes.reports.projection import Projection, project
+from classes.reports.trend import WeekAttendance, weekly_attendance
+from progression.models import Progression
+from progression.progress import (
+    attendance_percent,
+    latest_page_subquery,
+    page_percent,
+    progress_shown,
+)
+
+AT_RISK = "At risk"
+REACHED = "Reached"
+
+CSV_HEADER = [
+    "Surname",
+    "First names",
+    "Class",
+    "Client",
+    "LP",
+    "Status",
+    "Hours trained",
+    "Hours present",
+    "Hours absent",
+    "Allocated hours",
+    "Progress %",
+    "Attendance %",
+    "Page %",
+    "Latest page",
+    "Total pages",
+    "Projected completion",
+    "At risk",
+]
+
+
+@dataclass(frozen=True)
+class ProgressFilters:
+    class_id: int | None = None
+    client_id: int | None = None
+    status: str = ""
+
+    def as_query(self) -> dict[str, str]:
+        """The filters as query-string values (for the CSV link and the pager)."""
+        return {
+            "class": str(self.class_id or ""),
+            "client": str(self.client_id or ""),
+            "status": self.status,
+        }
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    progression: Progression
+    progress: Decimal | None  # shown: capped at 100
+    attendance: Decimal | None
+    page: Decimal | None
+    projection: Projection | None  # None: not in progress, nothing to project
+    trend: Sequence[WeekAttendance] = ()
+
+    @property
+    def learner(self):
+        return self.progression.learner
+
+    @property
+    def allocated(self) -> Decimal:
+        return self.progression.programme.subject_duration
+
+    @property
+    def at_risk(self) -> bool:
+        return self.projection is not None and self.projection.at_risk
+
+    @property
+    def projected_text(self) -> str:
+        """Projected completion as text: "Reached", a date (ISO in the CSV), or ""."""
+        if self.projection is None:
+            return ""
+        return REACHED if self.projection.reached else date_text(self.projection.completion)
+
+
+def progressions(filters: ProgressFilters, *, using: str) -> QuerySet[Progression]:
+    """The progressions the report lists, with what the rows need joined or annotated."""
+    enrolment_end = Enrolment.objects.filter(
+        learner_id=OuterRef("learner_id"), klass_id=OuterRef("klass_id")
+    ).values("end_date")[:1]
+    rows = Progression.objects.using(using).select_related("learner", "programme", "klass__client")
+    if filters.class_id is not None:
+        rows = rows.filter(klass_id=filters.class_id)
+    if filters.client_id is not None:
+        rows = rows.filter(klass__client_id=filters.client_id)
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    return rows.annotate(
+        latest_page=latest_page_subquery(), enrolment_end=Subquery(enrolment_end)
+    ).order_by("learner__surname", "learner__first_names", "learner_id", "start_date", "id")
+
+
+def progress_row(
+    progression: Progression,
+    *,
+    today: datetime.date,
+    plans: dict[int, ClassPlan],
+    trend: Sequence[WeekAttendance] = (),
+) -> ProgressRow:
+    programme = progression.programme
+    projection = None
+    if progression.status == Progression.Status.IN_PROGRESS:
+        # No class or no schedule: nothing is planned, so nothing will add hours.
+        plan = plans.get(progression.klass_id)
+        remaining = plan.remaining(today, until=progression.enrolment_end) if plan else []
+        projection = project(
+            hours_trained=progression.hours_trained,
+            allocated=programme.subject_duration,
+            remaining=remaining,
+        )
+    return ProgressRow(
+        progression=progression,
+        progress=progress_shown(progression.hours_trained, programme.subject_duration),
+        attendance=attendance_percent(progression.hours_present, progression.hours_trained),
+        page=page_percent(progression.latest_page, programme.total_pages),
+        projection=projection,
+        trend=trend,
+    )
+
+
+def progress_rows(
+    progressions: Sequence[Progression], *, today: datetime.date, using: str, trends: bool = True
+) -> list[ProgressRow]:
+    """Rows for a page of progressions: a fixed number of queries for any page size."""
+    in_progress = [p for p in progressions if p.status == Progression.Status.IN_PROGRESS]
+    plans = class_plans((p.klass_id for p in in_progress if p.klass_id), using=using)
+    weekly = (
+        weekly_attendance((p.pk for p in progressions), today=today, using=using) if trends else {}
+    )
+    return [
+        progress_row(p, today=today, plans=plans, trend=weekly.get(p.pk, ())) for p in progressions
+    ]
+
+
+def csv_rows(
+    queryset: QuerySet[Progression], *, today: datetime.date, using: str
+) -> Iterator[list]:
+    """Every progression the filters select (all pages), a batch at a time."""
+    for batch in batched(queryset.iterator(chunk_size=CSV_BATCH), CSV_BATCH):
+        for row in progress_rows(batch, today=today, using=using, trends=False):
+            yield csv_row(row)
+
+
+def csv_row(row: ProgressRow) -> list:
+    p = row.progression
+    return [
+        p.learner.surname,
+        p.learner.first_names,
+        p.klass.code if p.klass else "",
+        p.klass.client.name if p.klass else "",
+        p.programme.code,
+        p.get_status_display(),
+        hours_text(p.hours_trained),
+        hours_text(p.hours_present),
+        hours_text(p.hours_absent),
+        hours_text(row.allocated),
+        percent_text(row.progress),
+        percent_text(row.attendance),
+        percent_text(row.page),
+        p.latest_page or "",
+        p.programme.total_pages,
+        row.projected_text,
+        AT_RISK if row.at_risk else "",
+    ]

@@ -1,0 +1,226 @@
+"""The staff report pages and their CSV downloads.
+
+Plumbing only: check the permission, parse the filters, call one selector
+(classes.reports), then render the page or stream the same rows as CSV. Every page
+and its CSV read through the same selector with the same filters, from the reporting
+database (the read replica when one is configured).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from attendance_project.csv_export import csv_response
+from attendance_project.db import reporting_db
+from classes.models import Class
+from classes.overview import parse_month, shift_month
+from classes.reports import backlog as backlog_report
+from classes.reports import class_monthly as monthly_report
+from classes.reports import excessive_hours as excessive_report
+from classes.reports import learner_progress as progress_report
+from classes.reports import regulatory as regulatory_report
+from classes.reports.common import ROWS_PER_PAGE, parse_choice, parse_date, parse_id
+from classes.reports.models import RECORD_RESOLUTION, VIEW_REPORTS
+from learners.models import Client
+from progression.models import Progression
+
+CLASS_NOT_FOUND = "There is no class with that id; choose one from the list."
+
+
+def staff_report(view):
+    """Log in first (anonymous users go to the login page), then the permission
+    (facilitators get 403), then the method: the order the access matrix expects."""
+    return login_required(
+        permission_required(VIEW_REPORTS, raise_exception=True)(require_GET(view))
+    )
+
+
+@staff_report
+def index(request):
+    return render(request, "reports/index.html")
+
+
+# ---- Capture backlog
+
+
+def _backlog(request):
+    facilitator_id = parse_id(request.GET.get("facilitator"))
+    today = timezone.localdate()
+    report = backlog_report.capture_backlog(
+        today=today, using=reporting_db(), facilitator_id=facilitator_id
+    )
+    return report, facilitator_id, today
+
+
+@staff_report
+def backlog(request):
+    report, facilitator_id, today = _backlog(request)
+    facilitators = (
+        get_user_model()
+        .objects.using(reporting_db())
+        .filter(
+            pk__in=backlog_report.recordable_classes(using=reporting_db()).values("facilitator_id")
+        )
+    )
+    context = {
+        "report": report,
+        "today": today,
+        "facilitator_id": facilitator_id,
+        "facilitators": facilitators.order_by("first_name", "last_name", "username"),
+    }
+    return render(request, "reports/backlog.html", context)
+
+
+@staff_report
+def backlog_csv(request):
+    report, _, today = _backlog(request)
+    return csv_response(
+        f"capture-backlog-{today}.csv", backlog_report.CSV_HEADER, backlog_report.csv_rows(report)
+    )
+
+
+# ---- Learner progress
+
+
+def _progress_filters(request) -> progress_report.ProgressFilters:
+    return progress_report.ProgressFilters(
+        class_id=parse_id(request.GET.get("class")),
+        client_id=parse_id(request.GET.get("client")),
+        status=parse_choice(request.GET.get("status"), Progression.Status.values),
+    )
+
+
+@staff_report
+def progress(request):
+    filters, today, db = _progress_filters(request), timezone.localdate(), reporting_db()
+    paginator = Paginator(progress_report.progressions(filters, using=db), ROWS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "rows": progress_report.progress_rows(list(page), today=today, using=db),
+        "page": page,
+        "filters": filters,
+        "classes": Class.objects.using(db).order_by("code").only("pk", "code"),
+        "clients": Client.objects.using(db).order_by("name").only("pk", "name"),
+        "statuses": Progression.Status.choices,
+        "today": today,
+    }
+    return render(request, "reports/progress.html", context)
+
+
+@staff_report
+def progress_csv(request):
+    filters, today, db = _progress_filters(request), timezone.localdate(), reporting_db()
+    rows = progress_report.csv_rows(
+        progress_report.progressions(filters, using=db), today=today, using=db
+    )
+    return csv_response(f"learner-progress-{today}.csv", progress_report.CSV_HEADER, rows)
+
+
+# ---- Excessive hours
+
+
+@staff_report
+def excessive_hours(request):
+    report = excessive_report.excessive_hours(now=timezone.now(), using=reporting_db())
+    context = {
+        "report": report,
+        "can_resolve": request.user.has_perm(RECORD_RESOLUTION),
+        "hides_for_days": excessive_report.RESOLUTION_HIDES_FOR.days,
+    }
+    return render(request, "reports/excessive_hours.html", context)
+
+
+@staff_report
+def excessive_hours_csv(request):
+    report = excessive_report.excessive_hours(now=timezone.now(), using=reporting_db())
+    return csv_response(
+        f"excessive-hours-{timezone.localdate()}.csv",
+        excessive_report.CSV_HEADER,
+        excessive_report.csv_rows(report),
+    )
+
+
+# ---- Class monthly report
+
+
+def _class_monthly(request):
+    today, db = timezone.localdate(), reporting_db()
+    year, month = parse_month(request.GET.get("month"), default=today)
+    class_id = parse_id(request.GET.get("class"))
+    klass = Class.objects.using(db).filter(pk=class_id).first() if class_id else None
+    report = None
+    if klass is not None:
+        report = monthly_report.class_monthly(klass=klass, year=year, month=month, using=db)
+    return report, class_id, datetime.date(year, month, 1)
+
+
+@staff_report
+def class_monthly(request):
+    report, class_id, month = _class_monthly(request)
+    context = {
+        "report": report,
+        "class_id": class_id,
+        "not_found": CLASS_NOT_FOUND if class_id and report is None else "",
+        "month": month,
+        "previous_month": shift_month(month.year, month.month, -1),
+        "next_month": shift_month(month.year, month.month, 1),
+        "classes": Class.objects.using(reporting_db()).order_by("code").only("pk", "code"),
+    }
+    return render(request, "reports/class_monthly.html", context)
+
+
+@staff_report
+def class_monthly_csv(request):
+    report, _, month = _class_monthly(request)
+    if report is None:
+        raise Http404(CLASS_NOT_FOUND)
+    return csv_response(
+        f"class-{report.klass.code}-{month:%Y-%m}.csv",
+        [monthly_report.CSV_TITLE],
+        monthly_report.csv_rows(report),
+    )
+
+
+# ---- Regulatory export
+
+
+def _date_range(request) -> regulatory_report.DateRange:
+    """The range in the query string; by default this calendar year."""
+    today = timezone.localdate()
+    start = parse_date(request.GET.get("start")) or datetime.date(today.year, 1, 1)
+    end = parse_date(request.GET.get("end")) or datetime.date(today.year, 12, 31)
+    return regulatory_report.DateRange(min(start, end), max(start, end))
+
+
+@staff_report
+def regulatory(request):
+    dates = _date_range(request)
+    paginator = Paginator(
+        regulatory_report.active_progressions(dates, using=reporting_db()), ROWS_PER_PAGE
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "rows": [regulatory_report.regulatory_row(p) for p in page],
+        "page": page,
+        "dates": dates,
+    }
+    return render(request, "reports/regulatory.html", context)
+
+
+@staff_report
+def regulatory_csv(request):
+    dates = _date_range(request)
+    rows = regulatory_report.csv_rows(
+        regulatory_report.active_progressions(dates, using=reporting_db())
+    )
+    return csv_response(
+        f"regulatory-{dates.start}-to-{dates.end}.csv", regulatory_report.CSV_HEADER, rows
+    )
