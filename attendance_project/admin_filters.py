@@ -18,11 +18,19 @@ class DateRangeFilter(admin.FieldListFilter):
     """
 
     template = "admin/date_range_filter.html"
+    # None: the field's verbose name.
+    custom_title: str | None = None
+
+    @classmethod
+    def titled(cls, title: str) -> type[DateRangeFilter]:
+        """The filter under another title than the field's verbose name."""
+        return type(cls.__name__, (cls,), {"custom_title": title})
 
     def __init__(self, field, request, params, model, model_admin, field_path):
         self.lookup_from = f"{field_path}__gte"
         self.lookup_to = f"{field_path}__lte"
         super().__init__(field, request, params, model, model_admin, field_path)
+        self.title = self.custom_title or self.title
         self.value_from = self._value(self.lookup_from)
         self.value_to = self._value(self.lookup_to)
         self.other_params: list[tuple[str, str]] = []

@@ -3,6 +3,8 @@ CSV export of exactly the rows the filters select and a form for manual hours.""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
@@ -49,6 +51,11 @@ EXPORT_COLUMNS = [
 EXPORT_CHUNK_SIZE = 2000
 
 
+def hours(value: Decimal) -> str:
+    """Hours without trailing zeros: 42, 42.5, 120, -3."""
+    return f"{value.normalize():f}"
+
+
 class LearnerFilter(admin.SimpleListFilter):
     """Filter by one learner, reached from a learner or progression link (?learner=ID).
 
@@ -83,15 +90,15 @@ class HoursLogAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         "programme_code",
         "klass",
         "session_date",
-        "hours_trained",
-        "hours_present",
+        "trained",
+        "present",
         "source",
         "recorded_by",
         "session_link",
     ]
     list_filter = [
         "source",
-        ("log_date", DateRangeFilter),
+        ("log_date", DateRangeFilter.titled("session date")),
         # Classes and clients are small tables: their choices cost one short query.
         # The facilitator is the class's: ledger rows carry the class (`klass`) whether
         # or not they came from a session, so manual rows are found too.
@@ -116,6 +123,9 @@ class HoursLogAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     readonly_fields = [f.name for f in HoursLog._meta.fields]
     actions = ["export_csv"]
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     @admin.display(description="LP", ordering="programme__code")
     def programme_code(self, obj):
         return obj.programme.code
@@ -123,6 +133,14 @@ class HoursLogAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="session date", ordering="log_date")
     def session_date(self, obj):
         return obj.log_date
+
+    @admin.display(description="trained")
+    def trained(self, obj):
+        return hours(obj.hours_trained)
+
+    @admin.display(description="present")
+    def present(self, obj):
+        return hours(obj.hours_present)
 
     @admin.display(description="recorded by")
     def recorded_by(self, obj):
@@ -225,10 +243,12 @@ def export_response(queryset):
     fields = [field for _, field in EXPORT_COLUMNS]
     recorded_at = fields.index("created_at")
 
+    local = timezone.get_current_timezone()  # once, not per row
+
     def rows():
         for row in queryset.values_list(*fields).iterator(chunk_size=EXPORT_CHUNK_SIZE):
             row = list(row)
-            row[recorded_at] = timezone.localtime(row[recorded_at]).strftime("%Y-%m-%d %H:%M")
+            row[recorded_at] = row[recorded_at].astimezone(local).strftime("%Y-%m-%d %H:%M")
             yield row
 
     filename = f"hours-log-{timezone.localdate().isoformat()}.csv"

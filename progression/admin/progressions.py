@@ -3,8 +3,6 @@ changes through the services (see status_actions)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
@@ -14,6 +12,7 @@ from django.utils.html import format_html
 from attendance_project.admin_filters import DateRangeFilter, facilitator_filter
 from attendance_project.admin_mixins import ReadOnlyInlineMixin
 from attendance_project.svg import progress_bar
+from progression.admin.hours_log import hours
 from progression.admin.status_actions import (
     ACTIONS_BY_STATUS,
     FROM_CHANGE_PAGE,
@@ -29,11 +28,6 @@ from progression.progress import (
     page_percent,
     progress_shown,
 )
-
-
-def hours(value: Decimal) -> str:
-    """Hours without trailing zeros: 42, 42.5, 120."""
-    return f"{value.normalize():f}"
 
 
 class HoursLogInline(ReadOnlyInlineMixin, admin.TabularInline):
@@ -127,7 +121,7 @@ class ProgressionAdmin(admin.ModelAdmin):
         shown = progress_shown(obj.hours_trained, allocated)
         return format_html(
             '<span class="progress">{} <span>{} / {} h ({} %)</span></span>',
-            progress_bar(shown, label=f"{shown} % of the allocated hours trained"),
+            progress_bar(shown, width=80, label=f"{shown} % of the allocated hours trained"),
             hours(obj.hours_trained),
             hours(allocated),
             shown,
@@ -136,17 +130,17 @@ class ProgressionAdmin(admin.ModelAdmin):
     @admin.display(description="attendance")
     def attendance(self, obj):
         value = attendance_percent(obj.hours_present, obj.hours_trained)
-        return None if value is None else f"{value} %"
+        return self.get_empty_value_display() if value is None else f"{value} %"
 
     @admin.display(description="page progress")
     def page_progress(self, obj):
         latest = getattr(obj, "latest_page", None)
         value = page_percent(latest, obj.programme.total_pages)
         if value is None:
-            return None
+            return self.get_empty_value_display()
         return format_html(
             '<span class="progress">{} <span>p. {} / {} ({} %)</span></span>',
-            progress_bar(value, width=60, label=f"{value} % of the workbook"),
+            progress_bar(value, width=50, label=f"{value} % of the workbook"),
             latest,
             obj.programme.total_pages,
             value,
@@ -155,7 +149,7 @@ class ProgressionAdmin(admin.ModelAdmin):
     @admin.display(description="portfolio")
     def portfolio_link(self, obj):
         if not obj.portfolio:
-            return None
+            return self.get_empty_value_display()
         url = reverse("admin:progression_progression_portfolio", args=[obj.pk])
         return format_html('<a href="{}">Download the portfolio</a>', url)
 

@@ -318,3 +318,12 @@ def test_facilitators_cannot_reach_the_progressions(client, own_facilitator, pro
     assert response["Location"].startswith(reverse("admin:login"))
     progression.refresh_from_db()
     assert progression.status == "in_progress"
+
+
+def test_the_list_with_facet_counts_renders(client, admin_user, progression):
+    client.force_login(admin_user)
+
+    response = client.get(URL, {"_facets": "True", "start_date__gte": "2026-01-01"})
+
+    assert response.status_code == 200
+    assert len(response.context["cl"].result_list) == 3
