@@ -172,6 +172,13 @@ STATIC_URL = "static/"
 # Where `collectstatic` writes and whitenoise serves from; each app server needs it.
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (learners' portfolios) go through Django's storage API: local disk
+# under MEDIA_ROOT here; another backend (S3 through django-storages, say) replaces it
+# by changing STORAGES["default"] alone. Several app servers need a shared storage.
+# MEDIA_URL is never served publicly: portfolios are downloaded through the admin,
+# which checks the login and permission first.
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+MEDIA_URL = env.str("MEDIA_URL", default="media/")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

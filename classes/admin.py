@@ -1,7 +1,10 @@
 from django import forms
 from django.contrib import admin, messages
 
+from attendance_project.admin_filters import DateRangeFilter, facilitator_filter
+from attendance_project.admin_lists import LargeTableAdminMixin
 from attendance_project.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInlineMixin
+from classes.admin_sessions import CreditedFilter, credit_now, void_sessions
 from classes.models import (
     AttendanceSession,
     BackupFacilitator,
@@ -17,7 +20,10 @@ from classes.models import (
     SessionHistory,
     SessionHistoryChange,
 )
+from classes.selectors import credited
 from classes.services import ClassError, change_class_status, enrol_learner
+from classes.services.corrections import VOID_PERMISSION
+from classes.services.crediting import CREDIT_PERMISSION
 
 
 class BackupFacilitatorInline(admin.TabularInline):
@@ -182,7 +188,8 @@ class SessionHistoryInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 @admin.register(AttendanceSession)
 class AttendanceSessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Sessions are recorded by facilitators through the capture service; read-only here."""
+    """Sessions are recorded by facilitators through the capture service; read-only
+    here, except for voiding (with a reason) through the void service."""
 
     list_display = [
         "klass",
@@ -192,12 +199,24 @@ class AttendanceSessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "captured_by",
         "captured_at",
     ]
-    list_filter = ["status", "session_date", "klass__facilitator"]
+    list_filter = [
+        "status",
+        ("session_date", DateRangeFilter),
+        "klass",
+        facilitator_filter("klass__facilitator"),
+    ]
     list_select_related = ["klass", "captured_by"]
     search_fields = ["klass__code"]
-    date_hierarchy = "session_date"
+    ordering = ["-session_date", "klass__code"]
     readonly_fields = [f.name for f in AttendanceSession._meta.fields]
     inlines = [LearnerAttendanceInline, SessionHistoryInline]
+    actions = [void_sessions]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def has_void_session_permission(self, request):
+        return request.user.has_perm(VOID_PERMISSION)
 
 
 @admin.register(ClassStatusHistory)
@@ -210,14 +229,50 @@ class ClassStatusHistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(LearnerAttendance)
-class LearnerAttendanceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Per-learner attendance rows, read-only: they change only through the capture service."""
+class LearnerAttendanceAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Per-learner attendance rows, read-only: they change only through the capture
+    service. Filtered to "not credited", the office credits them ("credit now")."""
 
-    list_display = ["session", "learner", "hours_trained", "hours_present", "page_number"]
-    list_filter = ["session__session_date", "session__klass"]
+    list_display = [
+        "session",
+        "learner",
+        "hours_trained",
+        "hours_present",
+        "page_number",
+        "is_credited",
+    ]
+    list_filter = [
+        CreditedFilter,
+        ("session__session_date", DateRangeFilter),
+        "session__klass",
+        facilitator_filter("session__klass__facilitator"),
+    ]
     list_select_related = ["session__klass", "learner"]
-    search_fields = ["learner__surname", "learner__first_names", "=learner__id_number"]
+    search_fields = [
+        "learner__surname",
+        "learner__first_names",
+        "=learner__id_number",
+        "session__klass__code",
+    ]
+    # The (session, learner) unique index read backwards: newest sessions first
+    # without sorting a million rows (the model's ordering joins three tables).
+    ordering = ["-session_id", "-learner_id"]
+    sortable_by = []
     readonly_fields = [f.name for f in LearnerAttendance._meta.fields]
+    actions = [credit_now]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(credited=credited())
+
+    @admin.display(description="credited", boolean=True)
+    def is_credited(self, obj):
+        return obj.credited
+
+    def has_credit_permission(self, request):
+        return request.user.has_perm(CREDIT_PERMISSION)
 
 
 @admin.register(BackupFacilitator)

@@ -204,6 +204,29 @@ def session_attendance(session: AttendanceSession) -> list[AttendanceLine]:
     return [AttendanceLine(row, row.credited) for row in rows]
 
 
+def credited() -> Exists:
+    """Whether an attendance row's hours are in the ledger: its learner has a live
+    ledger row (neither a reversal nor reversed) for its session. For
+    `LearnerAttendance.objects.annotate(credited=credited())`.
+
+    Live rows, not any rows: after a void and a new capture the session's old rows
+    are all reversed, and a learner without a programme by then is not credited.
+    """
+    return Exists(
+        HoursLog.objects.filter(
+            session_id=OuterRef("session_id"),
+            learner_id=OuterRef("learner_id"),
+            reverses__isnull=True,
+            reversal__isnull=True,
+        )
+    )
+
+
+def not_credited(attendance: QuerySet[LearnerAttendance]) -> QuerySet[LearnerAttendance]:
+    """Rows of captured sessions whose hours are not in the ledger (DESIGN rule 8)."""
+    return attendance.filter(session__status=AttendanceSession.Status.CAPTURED).exclude(credited())
+
+
 def current_learner_counts(classes: QuerySet[Class], day: datetime.date) -> QuerySet[Class]:
     """Annotate each class with `learner_count`: learners enrolled on `day`."""
     return classes.annotate(

@@ -6,7 +6,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.utils import timezone
 
 from learners.models import Learner
-from progression.models import MAX_HOURS_PER_LOG_ROW, HoursLog
+from progression.models import MAX_HOURS_PER_LOG_ROW, HoursLog, LearningProgramme, Progression
 
 
 class ManualHoursForm(forms.Form):
@@ -38,3 +38,69 @@ class ManualHoursForm(forms.Form):
         if log_date > timezone.localdate():
             raise forms.ValidationError("Hours cannot be logged for a future date.")
         return log_date
+
+
+def _date_field(label: str) -> forms.DateField:
+    return forms.DateField(
+        label=label, initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class StatusActionForm(forms.Form):
+    """The input of a progression status action; `selected` is how many progressions
+    the action applies to."""
+
+    def __init__(self, *args, selected: int = 1, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.selected = selected
+
+
+class HoldForm(StatusActionForm):
+    effective_date = _date_field("On hold from")
+    reason = forms.CharField(
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Optional; kept in the progression's notes.",
+    )
+
+
+class ResumeForm(StatusActionForm):
+    effective_date = _date_field("In progress again from")
+
+
+class CompleteForm(StatusActionForm):
+    completion_date = _date_field("Completed on")
+    portfolio = forms.FileField(
+        required=False,
+        label="Portfolio of evidence",
+        help_text="Optional: a PDF, DOC or DOCX file of at most 10 MB.",
+        widget=forms.FileInput(attrs={"accept": ".pdf,.doc,.docx"}),
+    )
+
+    def __init__(self, *args, selected: int = 1, **kwargs):
+        super().__init__(*args, selected=selected, **kwargs)
+        if selected != 1:
+            # A portfolio is one learner's work: attach it when completing one.
+            del self.fields["portfolio"]
+
+
+class StartProgrammeForm(StatusActionForm):
+    programme = forms.ModelChoiceField(
+        queryset=LearningProgramme.objects.select_related("class_type"),
+        label="Learning programme",
+        widget=AutocompleteSelect(Progression._meta.get_field("programme"), admin.site),
+    )
+    start_date = _date_field("Start date")
+    # The class model belongs to the classes app, above this one: reached through the
+    # progression's foreign key rather than imported.
+    klass = forms.ModelChoiceField(
+        queryset=Progression._meta.get_field("klass").related_model.objects.all(),
+        required=False,
+        label="Class",
+        widget=AutocompleteSelect(Progression._meta.get_field("klass"), admin.site),
+        help_text=(
+            "Optional: the class the learner follows it in. To put them on a class's "
+            "roster, enrol them in the class instead; that starts the programme too."
+        ),
+    )

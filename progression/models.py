@@ -1,4 +1,6 @@
+import uuid
 from decimal import Decimal
+from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
@@ -11,6 +13,13 @@ ZERO = Decimal("0")
 MAX_HOURS_PER_LOG_ROW = Decimal("1000")
 # One attendance session cannot be longer than a day.
 MAX_HOURS_PER_SESSION = Decimal("24")
+
+
+def portfolio_upload_to(instance: "Progression", filename: str) -> str:
+    """Where a portfolio is stored: per learner, under a random name (the uploaded
+    name is the learner's or a scanner's, and may say anything)."""
+    extension = PurePath(filename).suffix.lower()
+    return f"portfolios/learner-{instance.learner_id}/{uuid.uuid4().hex}{extension}"
 
 
 class ClassType(models.Model):
@@ -126,6 +135,11 @@ class Progression(models.Model):
         blank=True,
         related_name="+",
     )
+    # The learner's portfolio of evidence, handed in on completion (optional). Stored
+    # through Django's storage API (STORAGES["default"]); the column holds its name.
+    portfolio = models.FileField(
+        upload_to=portfolio_upload_to, max_length=255, blank=True, db_default=""
+    )
     notes = models.TextField(blank=True, default="", db_default="")
     created_at = models.DateTimeField(db_default=Now())
     updated_at = models.DateTimeField(auto_now=True)
@@ -240,6 +254,10 @@ class HoursLog(models.Model):
         verbose_name_plural = "hours log"
         ordering = ["-log_date", "-id"]
         indexes = [
+            # The admin's list order (newest session date first) and its date-range
+            # filter: read backwards, this index returns a page of a million-row ledger
+            # without sorting it.
+            models.Index(fields=["log_date", "id"], name="learner_hours_log_date_id"),
             # The admin's "one class, one month" view and the class reports.
             models.Index(fields=["klass", "log_date"], name="learner_hours_log_class_date"),
             models.Index(fields=["learner", "log_date"], name="learner_hours_log_learner_date"),

@@ -17,11 +17,13 @@ from classes.services.corrections import (
     may_correct,
     void_session,
 )
+from classes.services.crediting import CreditOutcome, credit_uncredited
 from classes.services.enrolment import ClassError, change_class_status, enrol_learner
 
 __all__ = [
     "CaptureRejected",
     "ClassError",
+    "CreditOutcome",
     "LearnerEntry",
     "NotAllowed",
     "Problem",
@@ -32,6 +34,7 @@ __all__ = [
     "capture_session",
     "change_class_status",
     "correct_session",
+    "credit_uncredited",
     "enrol_learner",
     "mark_session_not_held",
     "may_correct",

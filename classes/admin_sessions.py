@@ -1,0 +1,121 @@
+"""What the office does with recorded sessions in the admin: void them (with a
+reason), and credit attendance that was recorded before the learner's programme
+existed ("not credited", DESIGN rule 8). Plumbing only: the rules are the services'.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+
+from classes.selectors import credited, not_credited
+from classes.services import CaptureRejected, Refused, credit_uncredited, void_session
+from classes.services.capture import _day
+
+VOIDED = "Voided {klass} on {date}: its hours were reversed and it is pending again."
+NOT_VOIDED = "{klass} on {date} was not voided: {reason}"
+TOO_MANY_TO_CREDIT = (
+    "Only the first {limit} selected rows were processed; run “credit now” again for the rest."
+)
+NOTHING_TO_CREDIT = "None of the selected rows needs crediting (any more)."
+# Each row gets its own message; more than this many at once is no longer readable.
+CREDIT_LIMIT = 500
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept in each session's history; auditors read it.",
+    )
+
+
+@admin.action(description="Void selected sessions…", permissions=["void_session"])
+def void_sessions(modeladmin, request, queryset):
+    """Reverse the hours of the selected sessions and return them to pending."""
+    sessions = list(queryset.select_related("klass").order_by("session_date", "pk"))
+    form = VoidForm(request.POST if "apply" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        for session in sessions:
+            facts = {"klass": session.klass, "date": _day(session.session_date)}
+            try:
+                void_session(
+                    klass=session.klass,
+                    session_date=session.session_date,
+                    voided_by=request.user,
+                    reason=form.cleaned_data["reason"],
+                    expected_version=_version_shown(request, session),
+                )
+            except Refused as refused:
+                message = NOT_VOIDED.format(reason=refused.message, **facts)
+                modeladmin.message_user(request, message, messages.WARNING)
+            except CaptureRejected as rejected:
+                message = NOT_VOIDED.format(reason=str(rejected), **facts)
+                modeladmin.message_user(request, message, messages.ERROR)
+            else:
+                modeladmin.message_user(request, VOIDED.format(**facts), messages.SUCCESS)
+        return None  # back to the list, which shows the messages
+    opts = modeladmin.model._meta
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": "Void sessions",
+        "opts": opts,
+        "form": form,
+        "sessions": sessions,
+        "media": modeladmin.media,
+    }
+    return TemplateResponse(request, "admin/classes/attendancesession/void_sessions.html", context)
+
+
+def _version_shown(request, session) -> int:
+    """The session's version when the confirmation page was shown: a session changed
+    after that (corrected, captured again) is refused as "changed meanwhile" rather
+    than voided unseen."""
+    value = request.POST.get(f"version_{session.pk}", "")
+    return int(value) if value.isdigit() and len(value) < 10 else session.version
+
+
+class CreditedFilter(admin.SimpleListFilter):
+    title = "hours credited"
+    parameter_name = "credited"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Not credited"), ("yes", "Credited")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return not_credited(queryset)
+        if self.value() == "yes":
+            return queryset.filter(credited())
+        return queryset
+
+
+@admin.action(
+    description="Credit now (learners whose programme has started since)", permissions=["credit"]
+)
+def credit_now(modeladmin, request, queryset):
+    """Credit the selected rows' hours through the crediting service, one message per
+    row: credited, or why not (yet)."""
+    # "Select all" of a filtered list means the rows there are to credit; rows ticked
+    # one by one are each answered, "already credited" included.
+    across = request.POST.get("select_across") == "1"
+    rows = not_credited(queryset) if across else queryset
+    ids = list(rows.order_by("pk").values_list("pk", flat=True)[: CREDIT_LIMIT + 1])
+    if not ids:
+        # A second click on the "not credited" list: the rows have left it.
+        modeladmin.message_user(request, NOTHING_TO_CREDIT, messages.INFO)
+        return
+    if len(ids) > CREDIT_LIMIT:
+        ids = ids[:CREDIT_LIMIT]
+        modeladmin.message_user(
+            request, TOO_MANY_TO_CREDIT.format(limit=CREDIT_LIMIT), messages.WARNING
+        )
+    try:
+        outcomes = credit_uncredited(attendance_ids=ids, credited_by=request.user)
+    except Refused as refused:
+        modeladmin.message_user(request, refused.message, messages.ERROR)
+        return
+    for outcome in outcomes:
+        level = messages.SUCCESS if outcome.credited else messages.WARNING
+        modeladmin.message_user(request, outcome.message, level)

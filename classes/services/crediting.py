@@ -1,0 +1,148 @@
+"""Crediting attendance recorded while the learner had no programme in progress.
+
+DESIGN rule 8: a capture records every roster learner's attendance row, but hours go
+to the ledger only for learners with a progression in progress on the class's LP.
+Once such a progression exists, an office admin credits the rows: the hours-log rows
+are written through `ProgressionService.log_hours_batch` with the session, exactly as
+the capture would have written them (source "attendance", dated on the session date).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+
+from classes.models import AttendanceSession, Class, LearnerAttendance
+from classes.selectors import credited
+from classes.services.capture import NotAllowed, _day, _hours
+from progression.models import HoursLog, Progression
+from progression.services import HoursEntry, ProgressionError, ProgressionService
+
+CREDIT_PERMISSION = "progression.add_hourslog"
+
+CREDIT_NOT_ALLOWED = "Only office admins can credit hours."
+CREDITED = "Credited {present} of {trained} hours to {learner} for {klass} on {date}."
+NO_PROGRAMME_YET = (
+    "{learner} still has no programme in progress on {programme}: their hours for "
+    "{klass} on {date} were not credited."
+)
+ALREADY_CREDITED = "{learner}'s hours for {klass} on {date} were already credited."
+ROW_GONE = (
+    "Attendance row {row_id} no longer exists (its session was voided); nothing was credited."
+)
+SESSION_NOT_CREDITED = "Nothing was credited for {klass} on {date}: {reason}"
+# The ledger row's note, for whoever reads the hours log later.
+CREDIT_NOTE = "Credited after capture: recorded while no programme was in progress on {programme}."
+
+
+@dataclass(frozen=True)
+class CreditOutcome:
+    """What happened to one attendance row."""
+
+    attendance_id: int
+    credited: bool
+    message: str
+
+
+def credit_uncredited(
+    *, attendance_ids: Sequence[int], credited_by: AbstractBaseUser
+) -> list[CreditOutcome]:
+    """Credit the hours of these attendance rows where that is now possible.
+
+    One transaction per session. Rows already credited, or whose learner still has
+    no programme in progress on the class's LP, are reported, not credited. Returns
+    one outcome per row, in id order.
+    """
+    if not credited_by.has_perm(CREDIT_PERMISSION):
+        raise NotAllowed(CREDIT_NOT_ALLOWED)
+    wanted = sorted(set(attendance_ids))
+    by_session: dict[int, list[int]] = defaultdict(list)
+    rows = LearnerAttendance.objects.filter(pk__in=wanted).values_list("pk", "session_id")
+    for pk, session_id in rows:
+        by_session[session_id].append(pk)
+    outcomes: dict[int, CreditOutcome] = {}
+    for session_id in sorted(by_session):
+        for outcome in _credit_session(session_id, by_session[session_id], credited_by):
+            outcomes[outcome.attendance_id] = outcome
+    return [
+        outcomes.get(pk) or CreditOutcome(pk, False, ROW_GONE.format(row_id=pk)) for pk in wanted
+    ]
+
+
+def _credit_session(
+    session_id: int, attendance_ids: list[int], credited_by: AbstractBaseUser
+) -> list[CreditOutcome]:
+    try:
+        with transaction.atomic():
+            # The session row lock that capture, correction and void take: a second
+            # "credit now" of the same rows (another admin, a double click) waits
+            # here, then finds the ledger rows the first one wrote. Without it both
+            # would see none and credit the hours twice.
+            session = AttendanceSession.objects.select_for_update().get(pk=session_id)
+            klass = Class.objects.select_related("programme").get(pk=session.klass_id)
+            # Read under the lock: a void meanwhile has deleted the rows.
+            rows = list(
+                LearnerAttendance.objects.filter(pk__in=attendance_ids, session=session)
+                .filter(session__status=AttendanceSession.Status.CAPTURED)
+                .select_related("learner")
+                .annotate(credited=credited())
+                .order_by("pk")
+            )
+            # Locked in id order, as log_hours_batch locks them: a progression put on
+            # hold meanwhile cannot slip between this check and the batch.
+            in_progress = set(
+                Progression.objects.select_for_update()
+                .filter(
+                    learner_id__in=[row.learner_id for row in rows],
+                    programme_id=klass.programme_id,
+                    status=Progression.Status.IN_PROGRESS,
+                )
+                .order_by("pk")
+                .values_list("learner_id", flat=True)
+            )
+            outcomes, to_credit = _sort_out(rows, in_progress, klass, session)
+            if to_credit:
+                note = CREDIT_NOTE.format(programme=klass.programme)
+                ProgressionService.log_hours_batch(
+                    entries=[
+                        HoursEntry(row.learner_id, row.hours_trained, row.hours_present, note)
+                        for row in to_credit
+                    ],
+                    source=HoursLog.Source.ATTENDANCE,
+                    session_id=session.pk,
+                    created_by=credited_by,
+                )
+            return outcomes
+    except ProgressionError as error:
+        # Nothing of this session was written (the transaction rolled back).
+        session = AttendanceSession.objects.select_related("klass").get(pk=session_id)
+        message = SESSION_NOT_CREDITED.format(
+            klass=session.klass, date=_day(session.session_date), reason=error.message
+        )
+        return [CreditOutcome(pk, False, message) for pk in attendance_ids]
+
+
+def _sort_out(rows, in_progress, klass, session):
+    outcomes, to_credit = [], []
+    for row in rows:
+        facts = {
+            "learner": row.learner,
+            "klass": klass,
+            "date": _day(session.session_date),
+            "programme": klass.programme,
+        }
+        if row.credited:
+            outcomes.append(CreditOutcome(row.pk, False, ALREADY_CREDITED.format(**facts)))
+        elif row.learner_id not in in_progress:
+            outcomes.append(CreditOutcome(row.pk, False, NO_PROGRAMME_YET.format(**facts)))
+        else:
+            to_credit.append(row)
+            message = CREDITED.format(
+                present=_hours(row.hours_present), trained=_hours(row.hours_trained), **facts
+            )
+            outcomes.append(CreditOutcome(row.pk, True, message))
+    return outcomes, to_credit
