@@ -14,6 +14,8 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
+from classes import selectors
+from classes.models import LearnerAttendance
 from progression.models import Progression
 from progression.selectors import LedgerMismatch, ledger_mismatches
 
@@ -32,20 +34,16 @@ FROM class_attendance_learners a
 FULL OUTER JOIN ledger l ON l.session_id = a.session_id AND l.learner_id = a.learner_id
 JOIN class_attendance_sessions s ON s.id = COALESCE(a.session_id, l.session_id)
 WHERE NOT (
+    -- Recorded and credited: the ledger nets to what was recorded. Recorded but not
+    -- credited (no rows, or only rows that a void reversed): it nets to zero.
     (a.id IS NOT NULL AND s.status = 'captured'
-        AND (l.n IS NULL OR (l.trained = a.hours_trained AND l.present = a.hours_present)))
+        AND (l.n IS NULL
+             OR (l.trained = 0 AND l.present = 0)
+             OR (l.trained = a.hours_trained AND l.present = a.hours_present)))
+    -- No attendance row (never captured, or voided): nothing may remain in the ledger.
     OR (a.id IS NULL AND l.trained = 0 AND l.present = 0)
 )
 ORDER BY s.id, 5
-"""
-
-NOT_CREDITED_COUNT = """
-SELECT COUNT(*)
-FROM class_attendance_learners a
-WHERE NOT EXISTS (
-    SELECT 1 FROM learner_hours_log l
-    WHERE l.session_id = a.session_id AND l.learner_id = a.learner_id
-)
 """
 
 
@@ -77,8 +75,7 @@ def check_ledger() -> LedgerReport:
     with connection.cursor() as cursor:
         cursor.execute(ATTENDANCE_MISMATCHES)
         attendance = [AttendanceMismatch(*row) for row in cursor.fetchall()]
-        cursor.execute(NOT_CREDITED_COUNT)
-        (not_credited,) = cursor.fetchone()
+    not_credited = selectors.not_credited(LearnerAttendance.objects.all()).count()
     return LedgerReport(ledger_mismatches(), attendance, not_credited)
 
 

@@ -36,7 +36,7 @@ def progress_percent(hours_trained, allocated_hours) -> Decimal | None:
 def progress_shown(hours_trained, allocated_hours) -> Decimal | None:
     """What people see: progress capped at 100 %."""
     value = progress_percent(hours_trained, allocated_hours)
-    return None if value is None else min(value, HUNDRED)
+    return None if value is None else min(value, HUNDRED.quantize(ONE_PLACE))
 
 
 def attendance_percent(hours_present, hours_trained) -> Decimal | None:

@@ -48,15 +48,8 @@ CSV_HEADER = [
 
 
 def portfolio_submitted(progression: Progression) -> bool:
-    """Whether the learner's portfolio of evidence was submitted with the completion.
-
-    MERGE SEAM (issue5-admin): that branch adds a portfolio FileField to progressions
-    (uploaded when an admin marks one complete). Until it lands here there is no
-    portfolio to find, so this answers False ("No") for everyone. On merge, change
-    the body to `return bool(progression.portfolio)` and the test
-    tests/classes/test_reports_regulatory.py::test_portfolio_submitted_seam.
-    """
-    return False
+    """Whether a portfolio of evidence was uploaded (with the completion, in the admin)."""
+    return bool(progression.portfolio)
 
 
 @dataclass(frozen=True)

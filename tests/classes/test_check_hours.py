@@ -105,3 +105,18 @@ def test_the_command_exits_non_zero_from_the_shell_and_zero_after_fix(captured):
     assert f"progression {progression.pk} ({progression.learner}" in failing.stdout
     assert check("--fix").returncode == 0
     assert check().returncode == 0
+
+
+def test_a_recapture_after_a_void_without_a_programme_is_not_credited_not_a_mismatch(
+    scheduled_class, own_facilitator, admin_user
+):
+    from classes.services import void_session
+
+    capture_monday(scheduled_class, own_facilitator)
+    void_session(klass=scheduled_class, session_date=MONDAY, voided_by=admin_user, reason="Redo")
+    Progression.objects.filter(learner_id=roster_ids(scheduled_class)[0]).update(status="on_hold")
+    capture_monday(scheduled_class, own_facilitator)
+
+    output = run()
+    assert "1 attendance rows are not credited yet" in output
+    assert "Hours log and totals agree." in output

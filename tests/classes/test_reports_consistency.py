@@ -58,6 +58,24 @@ def in_csv(url_name, columns, **query):
     return read
 
 
+def in_admin_list(client, progression):
+    """The admin's progression list: the row of the learner, its three percentages."""
+    response = client.get(
+        reverse("admin:progression_progression_changelist"), {"q": progression.learner.surname}
+    )
+    rows = re.findall(r"<tr[ >].*?</tr>", response.content.decode(), re.S)
+    (row,) = [r for r in rows if f"/{progression.pk}/change/" in r]
+
+    def cell(name):
+        return re.search(rf'<td class="field-{name}[^"]*">(.*?)</td>', row, re.S).group(1)
+
+    return {
+        "progress": re.search(r"\(([\d.]+) %\)", cell("hours_progress")).group(1),
+        "attendance": re.search(r"([\d.]+) %", cell("attendance")).group(1),
+        "page": re.search(r"\(([\d.]+) %\)", cell("page_progress")).group(1),
+    }
+
+
 def query_for(query, progression):
     return {k: (v(progression) if callable(v) else v) for k, v in query.items()}
 
@@ -67,6 +85,7 @@ def of_class(progression):
 
 
 SOURCES = [
+    Source("admin progression list", in_admin_list),
     Source("learner progress", on_page("reports:progress")),
     Source(
         "learner progress CSV",

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -94,18 +95,16 @@ def test_progressions_active_in_the_range(client, admin_user, own_facilitator):
     assert (edge[12], edge[13], edge[20]) == ("2025-06-02", "2026-01-01", "Completed")
 
 
-def test_portfolio_submitted_seam(client, admin_user, regulatory_class):
-    # MERGE SEAM: issue5-admin adds Progression.portfolio. Until then nobody has a
-    # portfolio; after the merge, upload one for Dlamini here and expect "Yes".
+def test_portfolio_submitted_follows_the_uploaded_file(client, admin_user, regulatory_class):
     dlamini = Progression.objects.get(learner__surname="Dlamini")
     assert portfolio_submitted(dlamini) is False
+    dlamini.portfolio.save("evidence.pdf", ContentFile(b"%PDF-1.7 evidence"), save=True)
+    assert portfolio_submitted(dlamini) is True
     client.force_login(admin_user)
-    assert [row[-1] for row in page_values(client.get(URL)).rows] == ["No", "No"]
-    assert [row[-1] for row in csv_table(client.get(CSV_URL))] == [
-        "Portfolio submitted",
-        "No",
-        "No",
-    ]
+    shown = {row[0]: row[-1] for row in page_values(client.get(URL)).rows}
+    assert sorted(shown.values()) == ["No", "Yes"]
+    table = csv_table(client.get(CSV_URL))
+    assert sorted(row[-1] for row in table[1:]) == ["No", "Yes"]
 
 
 def test_the_csv_is_the_page_for_the_same_range(client, admin_user, regulatory_class):
