@@ -6,6 +6,8 @@ from django.views.generic import RedirectView
 admin.site.site_header = "Attendance and hours"
 admin.site.site_title = "Attendance and hours"
 admin.site.index_title = "Office administration"
+# The lists (hours log, progressions) need the width more than a second menu does.
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("admin/", admin.site.urls),
