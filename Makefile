@@ -6,11 +6,12 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint format migrate demo clean
+.PHONY: help venv run test bench lint format migrate demo clean
 
 help:
 	@echo "make run     set up, migrate, load demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test    set up, run the whole suite on PostgreSQL (a throwaway one unless DATABASE_URL answers)"
+	@echo "make bench   seed 1,000,000 hours-log rows on a throwaway PostgreSQL, measure, print (bench/HISTORY.md)"
 	@echo "make lint    ruff check + ruff format --check"
 	@echo "make format  ruff format + ruff check --fix"
 	@echo "make clean   remove the virtualenv, caches and the SQLite file"
@@ -34,6 +35,12 @@ run: venv
 
 test: venv
 	scripts/with-postgres $(BIN)/pytest $(PYTEST_ARGS)
+
+# The performance bench (issue 6): its own databases on a throwaway PostgreSQL unless
+# DATABASE_URL answers; writes bench/results.json. BENCH_ARGS=--record appends the
+# table to bench/HISTORY.md.
+bench: venv
+	scripts/with-postgres $(BIN)/python -m bench $(BENCH_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

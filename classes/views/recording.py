@@ -32,11 +32,11 @@ NOT_HELD_MESSAGE = "{date} recorded as “{status}”."
 @require_http_methods(["GET", "POST"])
 def capture(request, class_id: int, session_date: datetime.date):
     klass = class_for(request.user, class_id)
-    learners = roster(klass, session_date)
     context = {"klass": klass, "session_date": session_date, "problems": [], "confirm": set()}
-    values = {r.learner.pk: {"hours": "0", "page": ""} for r in learners}
     if request.method == "POST":
-        entries, values = entries_from_post(request.POST, values)
+        # The service reads the roster itself; the view needs it only to show the
+        # form again, so a successful submit does not read it twice.
+        entries, _ = entries_from_post(request.POST, {})
         try:
             capture_session(
                 klass=klass,
@@ -52,15 +52,20 @@ def capture(request, class_id: int, session_date: datetime.date):
         except (SessionAlreadyRecorded, SessionNotAvailable, NotAllowed) as refused:
             return _refused(request, klass, session_date, refused)
         else:
+            # Accepted: exactly one entry per roster learner.
             messages.success(
                 request,
-                CAPTURED_MESSAGE.format(date=day_text(session_date), count=len(learners)),
+                CAPTURED_MESSAGE.format(date=day_text(session_date), count=len(entries)),
             )
             return redirect(detail_url(klass, session_date))
     else:
         refused = _not_recordable(klass, session_date, request.user)
         if refused is not None:
             return _refused(request, klass, session_date, refused)
+    learners = roster(klass, session_date)
+    values = {r.learner.pk: {"hours": "0", "page": ""} for r in learners}
+    if request.method == "POST":
+        _, values = entries_from_post(request.POST, values)
     planned = session_on(schedule_spec(klass), session_date)
     context.update(
         {

@@ -1,0 +1,1 @@
+"""`make bench`: the seed data set and the measurements (see bench/HISTORY.md)."""

@@ -1,0 +1,24 @@
+"""How big and how long: the full bench and the smoke run that `make test` does."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Config:
+    name: str
+    scale_large: float
+    scale_small: float
+    capture_rounds: int
+    capture_warmup: int
+    page_reps: int
+    admin_reps: int
+    sql_reps: int
+    export_rows: int
+    export_reps: int
+    load_users: int
+    load_seconds: float
+
+
+FULL = Config("full", 1.0, 0.01, 30, 3, 20, 10, 30, 100_000, 5, 8, 20)
+# `make test`: it runs, it prints, the assertions hold; small enough for seconds.
+SMOKE = Config("smoke", 0.004, 0.001, 3, 1, 3, 2, 3, 1_000, 1, 2, 3)

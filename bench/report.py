@@ -1,0 +1,182 @@
+"""The printed table, the targets, bench/results.json and a bench/HISTORY.md entry."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bench.capture import PATHS, SIZES
+from bench.stats import ratio
+
+LABELS = {"baseline": "raw SQL (baseline)", "service": "service call", "http": "HTTP via gunicorn"}
+
+
+def targets(r: dict) -> list[dict]:
+    """Each target with its measured value and whether it is met."""
+    t = r["capture"]["times"]
+    base = t["baseline 30"]["median"]
+    admin = r["admin"]["pages"]
+    export = r["export"]
+    memory = list(export["memory"].values())
+    found = [
+        ("capture service ÷ baseline at 30 learners", ratio(t["service 30"]["median"], base), 2.0),
+        ("capture HTTP ÷ baseline at 30 learners", ratio(t["http 30"]["median"], base), 4.0),
+        *(
+            (f"capture {LABELS[p]} p90 ÷ p50 at 30", ratio(t[f"{p} 30"]["p90"], t[f"{p} 30"]["median"]), 1.3)  # noqa: E501
+            for p in ("service", "http")
+        ),
+        *(
+            (f"admin {page} page 1M ÷ 10k rows", ratio(admin[f"{page} large"]["median"], admin[f"{page} small"]["median"]), 1.5)  # noqa: E501
+            for page in ("first", "filtered")
+        ),
+        ("export rows/s ÷ COPY rows/s", ratio(export["export_rows_per_s"], export["copy_rows_per_s"]), -0.25),  # noqa: E501
+        ("export peak memory at 10× the rows (Python)", ratio(memory[1]["python_peak_kib"], memory[0]["python_peak_kib"]), 1.5),  # noqa: E501
+    ]  # fmt: skip
+    rows = [
+        {
+            "target": name,
+            "value": round(value, 3),
+            "limit": f"≥ {-limit:g}" if limit < 0 else f"≤ {limit:g}",
+            "met": value >= -limit if limit < 0 else value <= limit,
+        }
+        for name, value, limit in found
+    ]
+    counts = r["capture"]["queries"]
+    rows.append(
+        {
+            "target": "queries per capture the same at 5, 30, 100 learners",
+            "value": {path: list(by_size.values()) for path, by_size in counts.items()},
+            "limit": "constant",
+            "met": all(len(set(v.values())) == 1 for v in counts.values()),
+        }
+    )
+    load = r["load"]
+    rows.append(
+        {
+            "target": "load: errors, ledger check, duplicates",
+            "value": f"{len(load['errors'])} errors, check_hours "
+            + ("clean" if load["after"]["check_hours_clean"] else "NOT clean"),
+            "limit": "0 errors, clean",
+            "met": not load["errors"] and load["after"]["check_hours_clean"],
+        }
+    )
+    return rows
+
+
+def table(r: dict) -> str:
+    out = []
+    add = out.append
+    t, q = r["capture"]["times"], r["capture"]["queries"]
+    add(f"make bench ({r['config']['name']}), {r['date']}, commit {r.get('commit', '?')}")
+    add(
+        f"ledger rows: {r['ledger_rows_large']:,} (large), {r['ledger_rows_small']:,} (small); "
+        "times in ms, median and p90 of interleaved runs"
+    )
+    add("")
+    add(f"Capture, {t['baseline 30']['n']} rounds per path and size")
+    head = ("learners", "path", "median", "p90", "p90/p50", "× base", "queries")
+    add("  {:>8}  {:<20} {:>8} {:>8} {:>8} {:>7} {:>8}".format(*head))
+    for size in SIZES:
+        base = t[f"baseline {size}"]["median"]
+        for path in PATHS:
+            s = t[f"{path} {size}"]
+            queries = q["view" if path == "http" else path][size]
+            add(
+                f"  {size:>8}  {LABELS[path]:<20} {s['median']:>8.2f} {s['p90']:>8.2f} "
+                f"{s['p90'] / s['median']:>8.2f} {s['median'] / base:>6.2f}× {queries:>8}"
+            )
+    for size, split in r["capture"]["service_split"].items():
+        add(
+            f"  service at {size} learners: {split['total_ms']:.1f} ms, of which "
+            f"{split['execute_ms']:.1f} in cursor.execute (psycopg + PostgreSQL), "
+            f"{split['python_ms']:.1f} in Python (Django ORM and our code)"
+        )
+    c = r["class_page"]
+    add("")
+    add(
+        f"Class page {c['class']} ({c['days_of_sessions']} days, {c['sessions']} session rows): "
+        f"{c['queries']} queries; HTTP {c['http']['median']:.1f} (p90 {c['http']['p90']:.1f}); "
+        f"its SELECTs sent raw {c['sql_floor']['median']:.1f} → "
+        f"{ratio(c['http']['median'], c['sql_floor']['median']):.1f}× the SQL"
+    )
+    a = r["admin"]
+    add("")
+    rows = a["filtered_rows"]
+    add(f"Admin hours log, filter {a['filter']}:")
+    add(f"  {rows['large']} rows at 1M, {rows['small']} at 10k")
+    head = ("page", "1M median", "p90", "10k median", "p90", "1M ÷ 10k")
+    add("  {:<16} {:>10} {:>8} {:>11} {:>8} {:>9}".format(*head))
+    for page in ("first", "filtered"):
+        big, small = a["pages"][f"{page} large"], a["pages"][f"{page} small"]
+        add(
+            f"  {page + ' page':<16} {big['median']:>10.1f} {big['p90']:>8.1f} "
+            f"{small['median']:>11.1f} {small['p90']:>8.1f} {big['median'] / small['median']:>8.2f}×"  # noqa: E501
+        )
+    orm, hand = a["filtered_query"]["orm"], a["filtered_query"]["hand_sql"]
+    add(
+        f"  filtered page query at 1M: ORM {orm['median']:.2f} (p90 {orm['p90']:.2f}), "
+        f"hand-written SQL {hand['median']:.2f} (p90 {hand['p90']:.2f}) → "
+        f"{ratio(orm['median'], hand['median']):.2f}×"
+    )
+    add(f"  EXPLAIN reads learner_hours_log by: {', '.join(a['explain']['reads'])}")
+    for page, info in a["profile_1m"].items():
+        top = info["slowest"][0]
+        add(
+            f"  {page} page at 1M: {info['queries']} queries, slowest {top['ms']:.1f} ms: "
+            f"{top['sql'][:90]}…"
+        )
+    e = r["export"]
+    add("")
+    add(
+        f"Export of {e['rows']:,} rows ({e['path']}): {e['export_rows_per_s']:,.0f} rows/s "
+        f"(median {e['export_ms']['median']:.0f} ms, p90 {e['export_ms']['p90']:.0f}) vs COPY "
+        f"{e['copy_rows_per_s']:,.0f} rows/s (median {e['copy_ms']['median']:.0f} ms, "
+        f"p90 {e['copy_ms']['p90']:.0f}) → {e['export_rows_per_s'] / e['copy_rows_per_s']:.0%} of COPY"  # noqa: E501
+    )
+    for rows_label, m in e["memory"].items():
+        add(
+            f"  peak memory exporting {rows_label}: Python {m['python_peak_kib']:,} KiB, "
+            f"resident set +{m['rss_growth_kib']:,} KiB"
+        )
+    load = r["load"]
+    lat = load["latency_ms"] or {"median": 0, "p99": 0}
+    add("")
+    add(
+        f"Load: {load['users']} facilitators, {load['seconds']:.1f} s, gunicorn 2 workers: "
+        f"{load['requests']} requests ({load['requests_per_s']:.1f}/s), {load['captures']} captures, "  # noqa: E501
+        f"p50 {lat['median']:.1f} ms, p99 {lat['p99']:.1f} ms, {len(load['errors'])} errors"
+    )
+    for kind, s in load["by_kind"].items():
+        add(f"  {kind:<14} n={s['n']:<5} p50 {s['median']:7.1f}  p99 {s['p99']:7.1f}")
+    after = load["after"]
+    add(
+        f"  afterwards: check_hours {'clean' if after['check_hours_clean'] else 'NOT CLEAN'}, "
+        f"duplicates {after['duplicates']}, sessions not recorded once: "
+        f"{len(after['sessions_not_recorded_once'])}"
+    )
+    add("")
+    add("Targets")
+    for row in r["targets"]:
+        value = row["value"] if not isinstance(row["value"], float) else f"{row['value']:.2f}"
+        verdict = "met   " if row["met"] else "MISSED"
+        add(f"  {verdict} {row['target']}: {value} (target {row['limit']})")
+    if r["failures"]:
+        add("")
+        add("FAILED ASSERTIONS")
+        out.extend(f"  {failure}" for failure in r["failures"])
+    add("")
+    add(f"total {r.get('total_seconds', 0):.0f} s (seeding {r.get('seed_seconds', 0):.0f} s)")
+    return "\n".join(out)
+
+
+def write_json(results: dict, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2, default=str) + "\n")
+
+
+def record(results: dict, text: str, history: Path) -> None:
+    """Append this run's table to bench/HISTORY.md (make bench BENCH_ARGS=--record)."""
+    with history.open("a") as out:
+        out.write(f"\n## {results['date']} — commit {results.get('commit', '?')}\n\n```\n")
+        out.write(text)
+        out.write("\n```\n")

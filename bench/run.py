@@ -1,0 +1,135 @@
+"""The measurement phases, in one process, on databases that `bench/__main__.py`
+has created and seeded. Assertions (query counts, EXPLAIN, load errors, ledger)
+fail the run; timing targets are reported, never asserted."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import psycopg
+from django.db import connection
+from django.utils import timezone
+
+from bench import capture, export, load, pages, profiles, servers
+from bench.config import Config
+from bench.http import Browser
+from bench.seed import PASSWORD
+
+
+def check(condition: bool, message: str, failures: list[str]) -> None:
+    if not condition:
+        failures.append(message)
+
+
+def run_all(
+    config: Config, urls: dict[str, str], folder: Path, profiles_to: Path, log=print
+) -> dict:
+    results: dict = {
+        "config": asdict(config),
+        "date": timezone.localtime().isoformat(timespec="seconds"),
+        "failures": [],
+    }
+    failures = results["failures"]
+    per_size = (config.capture_warmup + config.capture_rounds) * len(capture.PATHS) + 14
+    user, groups = capture.make_classes(per_size)
+    with connection.cursor() as cursor:
+        # The capture classes are new; statistics over everything, as after a day's use.
+        cursor.execute("ANALYZE")
+        cursor.execute("SELECT COUNT(*) FROM learner_hours_log")
+        results["ledger_rows_large"] = cursor.fetchone()[0]
+    static_root = folder / "static"
+    servers.collect_static(static_root, urls["large"])
+    started = []
+    try:
+        large = servers.start("large", servers.app_env(urls["large"], static_root), folder)
+        started.append(large)
+        small = servers.start("small", servers.app_env(urls["small"], static_root), folder)
+        started.append(small)
+        with (
+            psycopg.connect(urls["large"], autocommit=True) as raw_large,
+            psycopg.connect(urls["small"], autocommit=True) as raw_small,
+        ):
+            with raw_small.cursor() as cursor:
+                cursor.execute("SELECT COUNT(*) FROM learner_hours_log")
+                results["ledger_rows_small"] = cursor.fetchone()[0]
+            log("capture: interleaved service, HTTP and raw SQL")
+            results["capture"] = capture_phase(
+                config, user, groups, large.port, urls["large"], failures
+            )
+            log("class page")
+            results["class_page"] = pages.class_page(
+                port=large.port, raw=raw_large, reps=config.page_reps
+            )
+            log("admin pages")
+            results["admin"] = pages.admin_pages(
+                large_port=large.port,
+                small_port=small.port,
+                raw_large=raw_large,
+                raw_small=raw_small,
+                reps=config.admin_reps,
+                sql_reps=config.sql_reps,
+            )
+            explain = results["admin"]["explain"]
+            check(
+                explain["index_scan"],
+                f"the filtered changelist query does not use an index: {explain['reads']}",
+                failures,
+            )
+            log("export")
+            results["export"] = export.measure(
+                raw=raw_large, rows=config.export_rows, reps=config.export_reps
+            )
+            results["profiles"] = profiles.write_all(
+                user=user, group=groups[30], folder=profiles_to
+            )
+        log(f"load: {config.load_users} facilitators for {config.load_seconds:.0f} s")
+        results["load"] = load.measure(
+            port=large.port, users=config.load_users, seconds=config.load_seconds
+        )
+        load_checks(results["load"], failures)
+    finally:
+        for server in started:
+            servers.stop(server)
+    for server in started:
+        for line in servers.problems_in_log(server):
+            failures.append(f"{server.name} server log: {line}")
+    return results
+
+
+def capture_phase(config: Config, user, groups, port: int, url: str, failures: list) -> dict:
+    counts = capture.query_counts(user, groups)
+    for path, by_size in counts.items():
+        check(
+            len(set(by_size.values())) == 1,
+            f"{path} queries per capture grow with the class: {by_size}",
+            failures,
+        )
+    counts["baseline"] = dict.fromkeys(capture.SIZES, capture.BASELINE_ROUND_TRIPS)
+    browser = Browser(port)
+    browser.log_in(capture.USERNAME, PASSWORD)
+    with psycopg.connect(url, autocommit=True) as raw:
+        times = capture.measure(
+            user=user,
+            groups=groups,
+            browser=browser,
+            raw=raw,
+            rounds=config.capture_rounds,
+            warmup=config.capture_warmup,
+        )
+    browser.close()
+    split = capture.split_times(user, groups)
+    return {"times": times, "queries": counts, "service_split": split}
+
+
+def load_checks(result: dict, failures: list[str]) -> None:
+    check(not result["errors"], f"load errors: {result['errors'][:5]}", failures)
+    after = result["after"]
+    check(after["check_hours_clean"], f"check_hours after the load: {after}", failures)
+    check(not any(after["duplicates"].values()), f"duplicates: {after['duplicates']}", failures)
+    check(
+        not after["sessions_not_recorded_once"],
+        f"sessions not recorded once: {after['sessions_not_recorded_once'][:5]}",
+        failures,
+    )
+    check(result["captures"] > 0, "the load captured nothing", failures)

@@ -1,0 +1,90 @@
+"""The bench data set (manage.py bench_seed) is consistent the way the app keeps data:
+sessions on dates their schedules produce, rosters from enrolment dates, one
+attendance and one ledger row per roster learner, totals equal to the ledger."""
+
+import io
+from collections import Counter
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Count
+from django.utils import timezone
+
+from bench.seed import PENDING_PER_CLASS, TWO_YEAR_SESSIONS
+from classes.ledger_check import check_ledger
+from classes.models import AttendanceSession, Class, Enrolment, LearnerAttendance
+from classes.schedule import expand
+from classes.selectors import enrolled_on, schedule_spec
+from progression.models import HoursLog, Progression
+
+SCALE = 0.002  # 4 classes, 80 learners, 600 sessions, 2,000 ledger rows
+
+
+@pytest.fixture
+def seeded(db):
+    out = io.StringIO()
+    call_command("bench_seed", f"--scale={SCALE}", stdout=out)
+    return out.getvalue()
+
+
+def test_the_counts_are_those_asked_for(seeded):
+    assert Class.objects.count() == 4
+    assert AttendanceSession.objects.count() == 600
+    assert HoursLog.objects.count() == 2000
+    assert Enrolment.objects.values("learner").distinct().count() == 80
+    assert "2,000 hours-log rows" in seeded
+
+
+def test_the_ledger_check_is_clean_and_rules_hold(seeded):
+    assert check_ledger().clean
+    # At most one progression in progress per learner (the database holds it too).
+    assert (
+        not Progression.objects.filter(status="in_progress")
+        .values("learner")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+    )
+    sources = Counter(HoursLog.objects.values_list("source", flat=True))
+    assert sources["attendance"] > 0.8 * 2000  # the rest: manual entries
+    assert HoursLog.objects.filter(reverses__isnull=False).count() <= sources["manual"]
+
+
+def test_sessions_are_on_dates_the_schedule_produces_with_the_roster_of_that_date(seeded):
+    for klass in Class.objects.all():
+        spec = schedule_spec(klass)
+        open_dates = {p.date for p in expand(spec) if not p.blocked}
+        sessions = list(klass.sessions.all())
+        assert {s.session_date for s in sessions} <= open_dates
+        for session in sessions[:: max(1, len(sessions) // 15)]:
+            roster = set(
+                klass.enrolments.filter(enrolled_on(session.session_date)).values_list(
+                    "learner_id", flat=True
+                )
+            )
+            recorded = set(
+                LearnerAttendance.objects.filter(session=session).values_list(
+                    "learner_id", flat=True
+                )
+            )
+            assert recorded == (roster if session.status == "captured" else set())
+
+
+def test_active_classes_leave_sessions_to_capture_and_class_zero_spans_two_years(seeded):
+    first = Class.objects.get(code="BEN-00000")
+    assert first.sessions.count() >= TWO_YEAR_SESSIONS
+    span = first.sessions.latest("session_date").session_date - first.schedule.start_date
+    assert span.days > 730
+    today = timezone.localdate()
+    for klass in Class.objects.filter(status="active"):
+        recorded = set(klass.sessions.values_list("session_date", flat=True))
+        waiting = [
+            p.date
+            for p in expand(schedule_spec(klass))
+            if not p.blocked and p.date <= today and p.date not in recorded
+        ]
+        assert len(waiting) == PENDING_PER_CLASS
+
+
+def test_a_database_with_classes_is_refused(seeded):
+    with pytest.raises(CommandError, match="without classes"):
+        call_command("bench_seed", "--scale=0.001", stdout=io.StringIO())
