@@ -62,10 +62,11 @@ INDEX_SCANS = {"Index Scan", "Index Only Scan", "Bitmap Index Scan", "Bitmap Hea
 def filtered_params(class_id: int, month: datetime.date) -> dict[str, str]:
     """One class, one month, as the changelist's list filters spell it."""
     following = (month + datetime.timedelta(days=32)).replace(day=1)
+    last_day = following - datetime.timedelta(days=1)
     return {
         "klass__id__exact": str(class_id),
         "log_date__gte": month.isoformat(),
-        "log_date__lt": following.isoformat(),
+        "log_date__lte": last_day.isoformat(),
     }
 
 

@@ -48,3 +48,15 @@ def test_attendance_trend_draws_a_bar_per_period_and_reads_out_the_numbers():
     )
     assert "style=" not in svg
     assert "No attendance yet" in attendance_trend([])
+
+
+def test_csv_guards_only_the_text_columns_it_is_told_about_and_sends_blocks():
+    from attendance_project.csv_export import BLOCK_ROWS, csv_lines
+
+    rows = [["=1+1", "=2+2", n] for n in range(BLOCK_ROWS + 5)]
+    chunks = list(csv_lines(["a", "b", "n"], rows, text_columns=[1]))
+
+    assert len(chunks) == 2  # one full block (with the header), then the rest
+    table = list(csv.reader(io.StringIO("".join(chunks).removeprefix(BOM))))
+    assert table[1] == ["=1+1", "'=2+2", "0"]
+    assert len(table) == BLOCK_ROWS + 6

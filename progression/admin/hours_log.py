@@ -49,6 +49,21 @@ EXPORT_COLUMNS = [
     ("recorded at", "created_at"),
 ]
 EXPORT_CHUNK_SIZE = 2000
+# Columns a person typed (names, codes, notes): only these can smuggle a spreadsheet
+# formula, so only these pass through the CSV formula guard.
+EXPORT_TEXT_FIELDS = {
+    "learner__surname",
+    "learner__first_names",
+    "learner__id_number",
+    "learner__passport_number",
+    "programme__code",
+    "programme__name",
+    "klass__code",
+    "klass__client__name",
+    "klass__facilitator__username",
+    "created_by__username",
+    "notes",
+}
 
 
 def hours(value: Decimal) -> str:
@@ -252,4 +267,7 @@ def export_response(queryset):
             yield row
 
     filename = f"hours-log-{timezone.localdate().isoformat()}.csv"
-    return csv_response(filename, [header for header, _ in EXPORT_COLUMNS], rows())
+    text_columns = [i for i, field in enumerate(fields) if field in EXPORT_TEXT_FIELDS]
+    return csv_response(
+        filename, [header for header, _ in EXPORT_COLUMNS], rows(), text_columns=text_columns
+    )
