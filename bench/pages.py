@@ -52,7 +52,7 @@ JOIN class_type_subjects p ON p.id = l.class_type_subject_id
 LEFT JOIN classes c ON c.id = l.class_id
 LEFT JOIN class_attendance_sessions s ON s.id = l.session_id
 LEFT JOIN auth_user u ON u.id = l.created_by_id
-WHERE l.class_id = %(class_id)s AND l.log_date >= %(start)s AND l.log_date < %(end)s
+WHERE l.class_id = %(class_id)s AND l.log_date >= %(start)s AND l.log_date <= %(end)s
 ORDER BY l.log_date DESC, l.id DESC
 LIMIT %(limit)s"""
 
@@ -200,7 +200,7 @@ def admin_pages(*, large_port, small_port, raw_large, raw_small, reps: int, sql_
     hand = {
         "class_id": int(params["klass__id__exact"]),
         "start": params["log_date__gte"],
-        "end": params["log_date__lt"],
+        "end": params["log_date__lte"],
         "limit": cl.list_per_page,
     }
 

@@ -20,7 +20,7 @@ from django.utils import formats, timezone
 
 from classes.models import AttendanceSession, Class, LearnerAttendance, SessionHistory
 from classes.schedule import PlannedSession, session_on
-from classes.selectors import RosterLearner, roster, schedule_spec, visible_classes
+from classes.selectors import RosterLearner, may_open, roster, schedule_spec
 from classes.services.history import LearnerChange, record_history
 from progression.models import HoursLog
 from progression.services import HoursEntry, ProgressionError, ProgressionService
@@ -117,7 +117,7 @@ def recordable_session(
     *, klass: Class, session_date: datetime.date, user: AbstractBaseUser
 ) -> PlannedSession:
     """The planned session on `session_date` if it may be recorded now (rules 1 and 2)."""
-    if not visible_classes(user).filter(pk=klass.pk).exists():
+    if not may_open(user, klass):
         raise NotAllowed(NOT_ALLOWED.format(klass=klass))
     if klass.status == Class.Status.DRAFT:
         raise SessionNotAvailable(CLASS_NOT_ACTIVE.format(klass=klass))

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from classes.models import AttendanceSession, Class, LearnerAttendance, SessionHistory
-from classes.selectors import can_see_all_classes, recorded_roster, visible_classes
+from classes.selectors import can_see_all_classes, may_open, recorded_roster
 from classes.services.capture import (
     CaptureRejected,
     LearnerEntry,
@@ -89,7 +89,7 @@ def correct_session(
     lower_pages_confirmed: bool = False,
 ) -> AttendanceSession:
     """Change hours present and pages of a captured session, with a reason."""
-    if not visible_classes(corrected_by).filter(pk=klass.pk).exists():
+    if not may_open(corrected_by, klass):
         raise NotAllowed(NOT_ALLOWED.format(klass=klass))
     session = AttendanceSession.objects.filter(klass=klass, session_date=session_date).first()
     if session is None or session.status != Status.CAPTURED:
@@ -174,7 +174,7 @@ def void_session(
     expected_version: int | None = None,
 ) -> AttendanceSession:
     """Reverse every hour of a recorded session and return it to pending."""
-    if not visible_classes(voided_by).filter(pk=klass.pk).exists():
+    if not may_open(voided_by, klass):
         raise NotAllowed(NOT_ALLOWED.format(klass=klass))
     if not voided_by.has_perm(VOID_PERMISSION):
         raise NotAllowed(VOID_NOT_ALLOWED)
