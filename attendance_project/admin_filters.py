@@ -90,3 +90,33 @@ def facilitator_filter(field_path: str) -> type[admin.SimpleListFilter]:
             return queryset.filter(**{field_path: value})
 
     return FacilitatorFilter
+
+
+def selected_only_filter(
+    *, title: str, parameter_name: str, model, field: str
+) -> type[admin.SimpleListFilter]:
+    """A filter on one row of a big table (learners, classes), reached from a link or
+    a bookmarked URL (?<parameter_name>=ID). Offering every choice would list tens of
+    thousands of learners or thousands of classes on every page load; the list's
+    search box finds them by name or code instead."""
+
+    class SelectedOnlyFilter(admin.SimpleListFilter):
+        def lookups(self, request, model_admin):
+            value = self.value()
+            if value and value.isdigit():
+                chosen = model._default_manager.filter(pk=value).first()
+                if chosen is not None:
+                    return [(value, str(chosen))]
+            return []
+
+        def queryset(self, request, queryset):
+            value = self.value()
+            if not value:
+                return queryset
+            if not value.isdigit():
+                raise IncorrectLookupParameters(f"Unknown {title} {value!r}")
+            return queryset.filter(**{field: value})
+
+    SelectedOnlyFilter.title = title
+    SelectedOnlyFilter.parameter_name = parameter_name
+    return SelectedOnlyFilter

@@ -311,3 +311,30 @@ def test_the_query_count_does_not_grow_with_the_rows_on_the_page(
         response = client.get(URL)
 
     assert len(response.context["cl"].result_list) == 23
+
+
+def test_the_copy_export_writes_what_the_row_by_row_export_writes(admin_user, klass):
+    """PostgreSQL's COPY formats the export; the row-by-row path (SQLite) is the
+    reference: same columns, same order, same formula guard, same local times."""
+    from progression.admin.hours_log import export_response, export_row_by_row
+
+    learner = EnrolmentFactory(
+        klass=klass, learner__surname="=HYPERLINK(1)", learner__passport_number=None
+    ).learner
+    row = ProgressionService.log_hours(learner, 3, 2, notes="+27 82 000 0000")
+    ProgressionService.reverse_hours(row_ids=[row.pk], reason="@typo", created_by=admin_user)
+    ProgressionService.log_hours(learner, "1.5", "0.5", notes="plain")
+    queryset = HoursLog.objects.order_by("-log_date", "-id")
+
+    def table(response):
+        body = b"".join(response.streaming_content).decode()
+        assert body.startswith(BOM)
+        return list(csv.reader(io.StringIO(body.removeprefix(BOM))))
+
+    copied = table(export_response(queryset))
+    reference = table(export_row_by_row(queryset, "x.csv", [n for n, _ in EXPORT_COLUMNS]))
+
+    assert copied == reference
+    assert len(copied) == 4
+    assert {r[2] for r in copied[1:]} == {"'=HYPERLINK(1)"}
+    assert "'@typo" in {r[-2] for r in copied[1:]}
