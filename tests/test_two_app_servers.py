@@ -11,24 +11,18 @@ the four worker processes share nothing else.
 import contextlib
 import datetime
 import http.client
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
 import urllib.parse
 from dataclasses import dataclass, field
 from decimal import Decimal
 from http.cookies import SimpleCookie
-from pathlib import Path
 
 import pytest
 from django.conf import global_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from bench import servers
 from classes.models import AttendanceSession, LearnerAttendance
 from classes.schedule import expand
 from classes.selectors import schedule_spec
@@ -36,8 +30,8 @@ from classes.services.capture import ALREADY_RECORDED
 from classes.views import CAPTURED_MESSAGE
 from progression.models import HoursLog, Progression
 from tests.conftest import assert_ledger_consistent
+from tests.database import database_url
 from tests.factories import PASSWORD, EnrolmentFactory, ScheduleFactory, UserFactory
-from tests.processes import BASE_DIR, project_env
 from tests.threads import fire_at_once
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -47,128 +41,37 @@ SESSIONS = 4
 BROWSERS_PER_USER = 2
 # "This session was already captured by": the text before the name and time.
 ALREADY_CAPTURED = ALREADY_RECORDED.partition(" {who}")[0].format(what="captured")
-STARTUP_SECONDS = 30
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 # --- two gunicorn servers -------------------------------------------------------------
-
-
-@dataclass
-class AppServer:
-    name: str
-    port: int
-    process: subprocess.Popen
-    log: Path
-
-    def log_text(self) -> str:
-        return self.log.read_text(errors="replace")
-
-
-def free_ports(count: int) -> list[int]:
-    # All held open together, so that the two servers cannot be given the same port.
-    with contextlib.ExitStack() as stack:
-        probes = [stack.enter_context(socket.socket()) for _ in range(count)]
-        for probe in probes:
-            probe.bind(("127.0.0.1", 0))
-        return [probe.getsockname()[1] for probe in probes]
-
-
-def start_server(name: str, port: int, env: dict[str, str], folder: Path) -> AppServer:
-    log = folder / f"{name}.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "attendance_project.wsgi",
-                f"--bind=127.0.0.1:{port}",
-                "--workers=2",
-                # gunicorn 27 otherwise opens a control socket in the home folder.
-                "--no-control-socket",
-                "--graceful-timeout=5",
-                "--access-logfile=-",
-            ],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            # Its own process group: teardown can stop the master and its workers.
-            start_new_session=True,
-        )
-    return AppServer(name, port, process, log)
-
-
-def stop_server(server: AppServer) -> None:
-    if server.process.poll() is None:
-        server.process.send_signal(signal.SIGTERM)  # graceful: the master stops its workers
-        try:
-            server.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.process.pid, signal.SIGKILL)
-            server.process.wait(timeout=10)
-
-
-def wait_until_answering(server: AppServer) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            pytest.fail(f"{server.name} exited ({server.process.returncode}):\n{server.log_text()}")
-        try:
-            if fetch(server.port, "GET", "/accounts/login/", cookies={}).status == 200:
-                return
-        except OSError:
-            pass  # not listening yet
-        time.sleep(0.1)
-    pytest.fail(f"{server.name} did not answer in {STARTUP_SECONDS} s:\n{server.log_text()}")
+# Started and stopped by bench.servers, which `make bench` uses too.
 
 
 @pytest.fixture
 def collected_static(tmp_path):
     """`collectstatic` output: DEBUG-off pages name their files from its manifest."""
     static_root = tmp_path / "static"
-    env = project_env(DEBUG="false", SECRET_KEY="x", STATIC_ROOT=str(static_root))
-    result = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity=0"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    servers.collect_static(static_root, database_url())
     return static_root
 
 
 @pytest.fixture
 def app_servers(transactional_db, collected_static, tmp_path):
     """Two gunicorn servers on the test database; stopped afterwards, also on failure."""
-    env = project_env(
-        DEBUG="false",
-        SECRET_KEY="two-app-servers-test-secret-key-not-for-production",
-        ALLOWED_HOSTS="127.0.0.1",
-        STATIC_ROOT=str(collected_static),
-        # Plain HTTP on loopback: no HTTPS redirect or Secure-only cookies.
-        HTTPS="false",
-        # Each request gets its own connection: nothing outlives the test database.
-        CONN_MAX_AGE="0",
-    )
-    servers = []
+    # Each request gets its own connection: nothing outlives the test database.
+    env = servers.app_env(database_url(), collected_static, CONN_MAX_AGE="0")
+    started = []
     with contextlib.ExitStack() as stack:
-        for name, port in zip(("server-a", "server-b"), free_ports(2), strict=True):
-            server = start_server(name, port, env, tmp_path)
-            stack.callback(stop_server, server)
-            servers.append(server)
-        for server in servers:
-            wait_until_answering(server)
-        yield servers
+        for name in ("server-a", "server-b"):
+            server = servers.start(name, env, tmp_path, workers=2)
+            stack.callback(servers.stop, server)
+            started.append(server)
+        yield started
     # Stopped: their logs are complete. A 500 or a killed worker leaves its mark here
     # even when the client saw only a dropped connection.
-    for server in servers:
-        log = server.log_text()
-        assert "Traceback" not in log, f"{server.name} logged an error:\n{log}"
-        assert "[CRITICAL]" not in log, f"{server.name}:\n{log}"  # e.g. WORKER TIMEOUT
+    for server in started:
+        assert servers.problems_in_log(server) == [], f"{server.name}:\n{server.log_text()}"
 
 
 # --- browsers over plain HTTP ---------------------------------------------------------
