@@ -8,10 +8,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
+from django.utils.formats import date_format
 
 from classes.selectors import credited, not_credited
 from classes.services import CaptureRejected, Refused, credit_uncredited, void_session
-from classes.services.capture import _day
 
 VOIDED = "Voided {klass} on {date}: its hours were reversed and it is pending again."
 NOT_VOIDED = "{klass} on {date} was not voided: {reason}"
@@ -38,7 +38,7 @@ def void_sessions(modeladmin, request, queryset):
     form = VoidForm(request.POST if "apply" in request.POST else None)
     if form.is_bound and form.is_valid():
         for session in sessions:
-            facts = {"klass": session.klass, "date": _day(session.session_date)}
+            facts = {"klass": session.klass, "date": date_format(session.session_date)}
             try:
                 void_session(
                     klass=session.klass,

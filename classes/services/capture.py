@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import formats, timezone
+from django.utils.formats import date_format
 
 from classes.models import AttendanceSession, Class, LearnerAttendance, SessionHistory
 from classes.schedule import PlannedSession, session_on
@@ -123,20 +124,20 @@ def recordable_session(
         raise SessionNotAvailable(CLASS_NOT_ACTIVE.format(klass=klass))
     if klass.status == Class.Status.STOPPED and session_date > klass.stop_date:
         raise SessionNotAvailable(
-            CLASS_STOPPED.format(klass=klass, stop_date=_day(klass.stop_date))
+            CLASS_STOPPED.format(klass=klass, stop_date=date_format(klass.stop_date))
         )
     # "Today" is the site's day: 00:30 in Johannesburg is already tomorrow in UTC terms.
     if session_date > timezone.localdate():
-        raise SessionNotAvailable(FUTURE_DATE.format(date=_day(session_date)))
+        raise SessionNotAvailable(FUTURE_DATE.format(date=date_format(session_date)))
     spec = schedule_spec(klass)
     if spec is None:
         raise SessionNotAvailable(NO_SCHEDULE.format(klass=klass))
     planned = session_on(spec, session_date)
     if planned is None:
-        raise SessionNotAvailable(NOT_SCHEDULED.format(klass=klass, date=_day(session_date)))
+        raise SessionNotAvailable(NOT_SCHEDULED.format(klass=klass, date=date_format(session_date)))
     if planned.blocked:
         raise SessionNotAvailable(
-            BLOCKED.format(date=_day(session_date), reason=planned.blocked_reason)
+            BLOCKED.format(date=date_format(session_date), reason=planned.blocked_reason)
         )
     return planned
 
@@ -154,7 +155,7 @@ def capture_session(
     planned = recordable_session(klass=klass, session_date=session_date, user=recorded_by)
     learners = roster(klass, session_date)
     if not learners:
-        raise SessionNotAvailable(NO_ROSTER.format(klass=klass, date=_day(session_date)))
+        raise SessionNotAvailable(NO_ROSTER.format(klass=klass, date=date_format(session_date)))
     values = check_entries(
         learners,
         entries,
@@ -366,10 +367,6 @@ def clean_text(text: str | None) -> str:
     """Free text from a form, as PostgreSQL can store it: NUL characters (never typed
     by a person, but sent by broken or hostile clients) removed, ends trimmed."""
     return (text or "").replace("\x00", "").strip()
-
-
-def _day(day: datetime.date) -> str:
-    return formats.date_format(day, "DATE_FORMAT")
 
 
 def _hours(hours: Decimal) -> str:

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from classes.models import AttendanceSession, Class, LearnerAttendance, SessionHistory
 from classes.selectors import can_see_all_classes, may_open, recorded_roster
@@ -26,7 +27,6 @@ from classes.services.capture import (
     Problem,
     Refused,
     SessionNotAvailable,
-    _day,
     check_entries,
     clean_text,
     ledger_refusals,
@@ -218,7 +218,7 @@ def void_session(
 
 def _check_edit_window(session: AttendanceSession, user: AbstractBaseUser) -> None:
     if not can_see_all_classes(user) and timezone.now() > edit_window_ends(session):
-        captured = _day(timezone.localdate(session.captured_at))
+        captured = date_format(timezone.localdate(session.captured_at))
         raise NotAllowed(
             EDIT_WINDOW_PASSED.format(days=settings.ATTENDANCE_EDIT_WINDOW_DAYS, captured=captured)
         )

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
+from django.utils.formats import date_format
 
 from classes.models import AttendanceSession, Class, LearnerAttendance
 from classes.selectors import credited
-from classes.services.capture import NotAllowed, _day, _hours
+from classes.services.capture import NotAllowed, _hours
 from progression.models import HoursLog, Progression
 from progression.services import HoursEntry, ProgressionError, ProgressionService
 
@@ -121,7 +122,7 @@ def _credit_session(
         # Nothing of this session was written (the transaction rolled back).
         session = AttendanceSession.objects.select_related("klass").get(pk=session_id)
         message = SESSION_NOT_CREDITED.format(
-            klass=session.klass, date=_day(session.session_date), reason=error.message
+            klass=session.klass, date=date_format(session.session_date), reason=error.message
         )
         return [CreditOutcome(pk, False, message) for pk in attendance_ids]
 
@@ -132,7 +133,7 @@ def _sort_out(rows, in_progress, klass, session):
         facts = {
             "learner": row.learner,
             "klass": klass,
-            "date": _day(session.session_date),
+            "date": date_format(session.session_date),
             "programme": klass.programme,
         }
         if row.credited:

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from classes.models import ExcessiveHoursResolution
 from classes.reports.excessive_hours import RESOLUTION_HIDES_FOR, hidden_since, over_allocation
@@ -96,8 +97,10 @@ def record_resolution(
                 ALREADY_RESOLVED.format(
                     learner=progression.learner,
                     who=recent.resolved_by.get_full_name() or recent.resolved_by.get_username(),
-                    when=_day(recent.resolved_at),
-                    until=_day(recent.resolved_at + RESOLUTION_HIDES_FOR),
+                    when=date_format(timezone.localdate(recent.resolved_at)),
+                    until=date_format(
+                        timezone.localdate(recent.resolved_at + RESOLUTION_HIDES_FOR)
+                    ),
                 )
             )
         # resolved_at from the application's clock, like the report's "now" that it
@@ -115,7 +118,3 @@ def record_resolution(
 def _learner_name(progression_id: int) -> str:
     progression = Progression.objects.select_related("learner").filter(pk=progression_id).first()
     return str(progression.learner) if progression else "This learner"
-
-
-def _day(moment) -> str:
-    return formats.date_format(timezone.localdate(moment), "DATE_FORMAT")

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods
 
 from classes.models import AttendanceSession
@@ -23,7 +24,7 @@ from classes.services.corrections import (
     may_correct,
     void_session,
 )
-from classes.views.forms import capture_rows, day_text, detail_url, entries_from_post
+from classes.views.forms import capture_rows, detail_url, entries_from_post
 
 CORRECTED_MESSAGE = "The correction of {date} is saved; the hours log and history show it."
 CANNOT_CORRECT_MESSAGE = "This session cannot be corrected by you now."
@@ -78,7 +79,7 @@ def correct(request, class_id: int, session_date: datetime.date):
             messages.warning(request, refused.message)
             return redirect(detail_url(klass, session_date))
         else:
-            messages.success(request, CORRECTED_MESSAGE.format(date=day_text(session_date)))
+            messages.success(request, CORRECTED_MESSAGE.format(date=date_format(session_date)))
             return redirect(detail_url(klass, session_date))
     elif not may_correct(request.user, session):
         messages.warning(request, CANNOT_CORRECT_MESSAGE)
@@ -121,7 +122,7 @@ def void(request, class_id: int, session_date: datetime.date):
             messages.warning(request, refused.message)
             return redirect(detail_url(klass, session_date))
         else:
-            messages.success(request, VOIDED_MESSAGE.format(date=day_text(session_date)))
+            messages.success(request, VOIDED_MESSAGE.format(date=date_format(session_date)))
             return redirect(detail_url(klass, session_date))
     elif session.status == AttendanceSession.Status.PENDING:
         messages.warning(request, NOT_RECORDED)

@@ -6,7 +6,6 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.urls import reverse
-from django.utils import formats
 
 from classes.services import LearnerEntry
 
@@ -61,7 +60,3 @@ def absent_hours(trained, present):
 
 def detail_url(klass, session_date):
     return reverse("classes:session_detail", args=[klass.pk, session_date])
-
-
-def day_text(day):
-    return formats.date_format(day, "DATE_FORMAT")

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods
 
 from classes.models import AttendanceSession
@@ -22,7 +23,7 @@ from classes.services import (
     mark_session_not_held,
 )
 from classes.services.capture import recordable_session
-from classes.views.forms import capture_rows, day_text, detail_url, entries_from_post
+from classes.views.forms import capture_rows, detail_url, entries_from_post
 
 CAPTURED_MESSAGE = "Attendance for {date} captured for {count} learners."
 NOT_HELD_MESSAGE = "{date} recorded as “{status}”."
@@ -55,7 +56,7 @@ def capture(request, class_id: int, session_date: datetime.date):
             # Accepted: exactly one entry per roster learner.
             messages.success(
                 request,
-                CAPTURED_MESSAGE.format(date=day_text(session_date), count=len(entries)),
+                CAPTURED_MESSAGE.format(date=date_format(session_date), count=len(entries)),
             )
             return redirect(detail_url(klass, session_date))
     else:
@@ -109,7 +110,7 @@ def not_held(request, class_id: int, session_date: datetime.date):
         else:
             label = session.get_status_display()
             messages.success(
-                request, NOT_HELD_MESSAGE.format(date=day_text(session_date), status=label)
+                request, NOT_HELD_MESSAGE.format(date=date_format(session_date), status=label)
             )
             return redirect(detail_url(klass, session_date))
     else:

@@ -12,7 +12,7 @@ from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import formats
+from django.utils.formats import date_format
 
 from progression.forms import CompleteForm, HoldForm, ResumeForm, StartProgrammeForm
 from progression.models import Progression
@@ -34,10 +34,6 @@ PUT_ON_HOLD = "; {programme} was put on hold"
 # Posted by the buttons on a progression's page, carried through the intermediate
 # page: go back to that page afterwards rather than to the list.
 FROM_CHANGE_PAGE = "_from_change_page"
-
-
-def _day(day) -> str:
-    return formats.date_format(day, "DATE_FORMAT")
 
 
 def _action_page(
@@ -94,7 +90,7 @@ def hold_progressions(modeladmin, request, queryset):
             reason=data["reason"],
         )
         return HELD.format(
-            learner=held.learner, programme=held.programme, date=_day(data["effective_date"])
+            learner=held.learner, programme=held.programme, date=date_format(data["effective_date"])
         )
 
     return _action_page(
@@ -118,7 +114,9 @@ def resume_progressions(modeladmin, request, queryset):
             changed_by=request.user,
         )
         return RESUMED.format(
-            learner=resumed.learner, programme=resumed.programme, date=_day(data["effective_date"])
+            learner=resumed.learner,
+            programme=resumed.programme,
+            date=date_format(data["effective_date"]),
         )
 
     return _action_page(
@@ -146,7 +144,7 @@ def complete_progressions(modeladmin, request, queryset):
         return COMPLETED.format(
             learner=completed.learner,
             programme=completed.programme,
-            date=_day(completed.completion_date),
+            date=date_format(completed.completion_date),
             portfolio=WITH_PORTFOLIO if portfolio else "",
         )
 
@@ -182,7 +180,7 @@ def start_programmes(modeladmin, request, queryset):
         return STARTED.format(
             learner=progression.learner,
             programme=data["programme"],
-            date=_day(data["start_date"]),
+            date=date_format(data["start_date"]),
             held=PUT_ON_HOLD.format(programme=held.programme) if held else "",
         )
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files import File
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from learners.models import Learner
 from progression.models import LearningProgramme, Progression
@@ -151,7 +152,7 @@ def put_on_hold(
             raise _refused(NOT_IN_PROGRESS, locked, status=locked.get_status_display().lower())
         _check_not_before_start(locked, effective_date, locked.learner)
         note = HELD_NOTE.format(
-            date=_day(effective_date),
+            date=date_format(effective_date),
             user=_name(changed_by),
             reason=f" Reason: {reason}" if reason else "",
         )
@@ -181,7 +182,7 @@ def resume(
         if other is not None:
             raise _refused(OTHER_IN_PROGRESS, locked, other=other.programme)
         _check_not_before_start(locked, effective_date, locked.learner)
-        note = RESUMED_NOTE.format(date=_day(effective_date), user=_name(changed_by))
+        note = RESUMED_NOTE.format(date=date_format(effective_date), user=_name(changed_by))
         locked.status = Status.IN_PROGRESS
         locked.notes = f"{locked.notes}\n{note}".strip()
         locked.save(update_fields=["status", "notes", "updated_at"])
@@ -204,7 +205,7 @@ def mark_complete(
     with transaction.atomic():
         locked = _locked(progression)
         if locked.status == Status.COMPLETED:
-            raise _refused(ALREADY_COMPLETED, locked, date=_day(locked.completion_date))
+            raise _refused(ALREADY_COMPLETED, locked, date=date_format(locked.completion_date))
         _check_not_before_start(locked, completion_date, locked.learner)
         locked.status = Status.COMPLETED
         locked.completion_date = completion_date
@@ -239,24 +240,20 @@ def _refused(template: str, progression: Progression, **values) -> StatusChangeR
 def _check_not_future(day: datetime.date) -> None:
     # "Today" is the site's day (TIME_ZONE), as for sessions.
     if day > timezone.localdate():
-        raise StatusChangeRefused(DATE_IN_FUTURE.format(date=_day(day)))
+        raise StatusChangeRefused(DATE_IN_FUTURE.format(date=date_format(day)))
 
 
 def _check_not_before_start(progression: Progression, day: datetime.date, learner: Learner) -> None:
     if day < progression.start_date:
         raise StatusChangeRefused(
             DATE_BEFORE_START.format(
-                date=_day(day),
+                date=date_format(day),
                 learner=learner,
                 programme=progression.programme,
-                start=_day(progression.start_date),
+                start=date_format(progression.start_date),
             ),
             learner_id=learner.pk,
         )
-
-
-def _day(day: datetime.date) -> str:
-    return formats.date_format(day, "DATE_FORMAT")
 
 
 def _name(user: AbstractBaseUser) -> str:
