@@ -1,5 +1,9 @@
 """Admin building blocks shared by the apps."""
 
+from django.core.exceptions import ValidationError
+
+from submissions.keys import InvalidSubmission, key_from_post, reissue_or_keep
+
 
 class ReadOnlyAdminMixin:
     """Rows written only by services (ledger, sessions, histories): view, never edit."""
@@ -18,3 +22,32 @@ class ReadOnlyInlineMixin(ReadOnlyAdminMixin):
     extra = 0
     can_delete = False
     show_change_link = True
+
+
+class KeyedChangeFormMixin:
+    """A change form whose save writes through a service: the form carries a one-time
+    submission key (submissions/keys.py), read back by the admin's save hooks."""
+
+    change_form_template = "admin/submissions/keyed_change_form.html"
+    submission_purpose: str = ""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        key = reissue_or_keep(request.POST, user=request.user, purpose=self.submission_purpose)
+        extra_context = {**(extra_context or {}), "submission_key": key}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        purpose = self.submission_purpose
+
+        class KeyedForm(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                # A keyless or forged submit is refused before anything is saved.
+                try:
+                    key_from_post(request.POST, user=request.user, purpose=purpose, outcome_url="-")
+                except InvalidSubmission as invalid:
+                    raise ValidationError(invalid.message) from None
+                return cleaned
+
+        return KeyedForm

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "csp",
+    "submissions",
     "learners",
     "progression",
     "classes",
@@ -193,6 +194,10 @@ STORAGES = {
 # Facilitators may correct a captured session for this many days after capture;
 # office admins at any time.
 ATTENDANCE_EDIT_WINDOW_DAYS = env.int("ATTENDANCE_EDIT_WINDOW_DAYS", default=7)
+
+# A form's one-time submission key is accepted this many days after the form was
+# shown (a phone may queue a capture offline for days); older ones ask for a reload.
+SUBMISSION_KEY_MAX_AGE_DAYS = env.int("SUBMISSION_KEY_MAX_AGE_DAYS", default=30)
 
 # django-axes refuses logins for a username from an address after too many failures;
 # it must come first so that a locked-out login never reaches the password check.

@@ -3,14 +3,20 @@ from django.contrib import admin, messages
 
 from attendance_project.admin_filters import DateRangeFilter, facilitator_filter
 from attendance_project.admin_lists import LargeTableAdminMixin
-from attendance_project.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInlineMixin
-from classes.admin_sessions import CreditedFilter, credit_now, void_sessions
+from attendance_project.admin_mixins import (
+    KeyedChangeFormMixin,
+    ReadOnlyAdminMixin,
+    ReadOnlyInlineMixin,
+)
+from classes.admin_enrolments import ENROL_PURPOSE, end_enrolments, enrol_from_admin
+from classes.admin_sessions import CREDIT_PURPOSE, CreditedFilter, credit_now, void_sessions
 from classes.models import (
     AttendanceSession,
     BackupFacilitator,
     Class,
     ClassStatusHistory,
     Enrolment,
+    EnrolmentHistory,
     HolidayOverride,
     LearnerAttendance,
     Schedule,
@@ -20,10 +26,17 @@ from classes.models import (
     SessionHistory,
     SessionHistoryChange,
 )
-from classes.selectors import credited
-from classes.services import ClassError, change_class_status, enrol_learner
+from classes.selectors import credited, enrolment_attended
+from classes.services import (
+    ClassError,
+    change_class_status,
+    check_programme_change,
+    programme_is_fixed,
+)
 from classes.services.corrections import VOID_PERMISSION
 from classes.services.crediting import CREDIT_PERMISSION
+from classes.services.enrolment import PROGRAMME_FIXED
+from submissions.keys import issue_key
 
 
 class BackupFacilitatorInline(admin.TabularInline):
@@ -33,11 +46,34 @@ class BackupFacilitatorInline(admin.TabularInline):
     verbose_name = "backup facilitator"
 
 
-class EnrolmentInline(admin.TabularInline):
+class EnrolmentInline(ReadOnlyInlineMixin, admin.TabularInline):
+    """The class's enrolments as they are: never edited here (an enrolment's learner
+    and class never change); each links to its page, where it can be ended."""
+
+    model = Enrolment
+    fields = ["learner", "start_date", "end_date", "status"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("learner")
+
+
+class NewEnrolmentInline(admin.TabularInline):
+    """Learners to enrol: each goes through the enrolment service (DESIGN rule 8)."""
+
     model = Enrolment
     extra = 0
-    fields = ["learner", "start_date", "end_date", "status"]
+    fields = ["learner", "start_date"]
     autocomplete_fields = ["learner"]
+    can_delete = False
+    verbose_name = "new enrolment"
+    verbose_name_plural = "enrol learners"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
 
 
 class StatusHistoryInline(ReadOnlyInlineMixin, admin.TabularInline):
@@ -58,16 +94,34 @@ class ClassAdminForm(forms.ModelForm):
         model = Class
         fields = ["code", "client", "programme", "site", "facilitator", "status", "stop_date"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "programme" in self.fields and programme_is_fixed(self.instance):
+            field = self.fields["programme"]
+            field.disabled = True
+            field.help_text = PROGRAMME_FIXED.format(
+                klass=self.instance, programme=self.instance.programme
+            )
+
+    def clean_programme(self):
+        programme = self.cleaned_data["programme"]
+        try:
+            check_programme_change(klass=self.instance, programme=programme)
+        except ClassError as error:
+            raise forms.ValidationError(error.message) from None
+        return programme
+
 
 @admin.register(Class)
-class ClassAdmin(admin.ModelAdmin):
+class ClassAdmin(KeyedChangeFormMixin, admin.ModelAdmin):
     form = ClassAdminForm
+    submission_purpose = ENROL_PURPOSE
     list_display = ["code", "client", "programme", "site", "facilitator", "status", "stop_date"]
     list_filter = ["status", "client", "programme__class_type"]
     list_select_related = ["client", "programme", "facilitator"]
     search_fields = ["code", "site", "client__name", "facilitator__username"]
     autocomplete_fields = ["client", "programme", "facilitator"]
-    inlines = [BackupFacilitatorInline, EnrolmentInline, StatusHistoryInline]
+    inlines = [BackupFacilitatorInline, EnrolmentInline, NewEnrolmentInline, StatusHistoryInline]
 
     def save_model(self, request, obj, form, change):
         # Status changes go through the service so that they are recorded in the history.
@@ -93,19 +147,34 @@ class ClassAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not Enrolment:
             return super().save_formset(request, form, formset, change)
-        # New enrolments start the learner's progression (DESIGN rule 8).
+        # Only new enrolments come in (the existing ones are read-only), each through
+        # the service: it starts the learner's progression (DESIGN rule 8).
         for enrolment in formset.save(commit=False):
             if enrolment.pk is None:
-                enrol_learner(
-                    learner=enrolment.learner, klass=form.instance, start_date=enrolment.start_date
+                enrol_from_admin(
+                    request,
+                    learner=enrolment.learner,
+                    klass=form.instance,
+                    start_date=enrolment.start_date,
+                    modeladmin=self,
                 )
-            else:
-                enrolment.save()
-        formset.save_m2m()
+
+
+class EnrolmentHistoryInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = EnrolmentHistory
+    fields = ["changed_at", "action", "start_date", "end_date", "status", "changed_by", "reason"]
+    readonly_fields = fields
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(KeyedChangeFormMixin, admin.ModelAdmin):
+    submission_purpose = ENROL_PURPOSE
+    actions = [end_enrolments]
+    inlines = [EnrolmentHistoryInline]
     list_display = ["learner", "klass", "start_date", "end_date", "status"]
     list_filter = ["status", "klass__client"]
     list_select_related = ["learner", "klass"]
@@ -118,17 +187,58 @@ class EnrolmentAdmin(admin.ModelAdmin):
     autocomplete_fields = ["learner", "klass"]
 
     def get_readonly_fields(self, request, obj=None):
-        # Learner and class are fixed once enrolled; a wrong one is withdrawn instead.
-        return ["learner", "klass"] if obj is not None else []
+        # Nothing of an enrolment is edited: it is ended ("End enrolments…", with a
+        # reason) and a wrong learner is ended and the right one enrolled.
+        if obj is not None:
+            return ["learner", "klass", "start_date", "end_date", "status"]
+        return []
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # Deleting is refused for attended enrolments (and by the database); the bulk
+        # action would stop at the first one with a database error.
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and enrolment_attended(obj):
+            return False
+        return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
-        else:
-            enrolment, _ = enrol_learner(
-                learner=obj.learner, klass=obj.klass, start_date=obj.start_date
-            )
-            obj.pk = enrolment.pk
+            return  # nothing is editable; the form saves nothing
+        enrolment = enrol_from_admin(
+            request,
+            learner=obj.learner,
+            klass=obj.klass,
+            start_date=obj.start_date,
+            modeladmin=self,
+        )
+        if enrolment is None:
+            # A replay of this form: the enrolment it made.
+            enrolment = Enrolment.objects.get(learner=obj.learner, klass=obj.klass)
+        obj.pk = enrolment.pk
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the history inline is read-only
+
+
+@admin.register(EnrolmentHistory)
+class EnrolmentHistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "enrolment",
+        "action",
+        "start_date",
+        "end_date",
+        "status",
+        "changed_by",
+        "changed_at",
+    ]
+    list_filter = ["action"]
+    list_select_related = ["enrolment__learner", "enrolment__klass", "changed_by"]
+    search_fields = ["enrolment__learner__surname", "enrolment__klass__code", "reason"]
+    readonly_fields = [f.name for f in EnrolmentHistory._meta.fields]
 
 
 class ScheduleSlotInline(admin.TabularInline):
@@ -266,6 +376,11 @@ class LearnerAttendanceAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.Mod
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(credited=credited())
+
+    def changelist_view(self, request, extra_context=None):
+        key = issue_key(user=request.user, purpose=CREDIT_PURPOSE)
+        extra_context = {**(extra_context or {}), "submission_key": key}
+        return super().changelist_view(request, extra_context)
 
     @admin.display(description="credited", boolean=True)
     def is_credited(self, obj):

@@ -8,10 +8,18 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.formats import date_format
 
 from classes.selectors import credited, not_credited
 from classes.services import CaptureRejected, Refused, credit_uncredited, void_session
+from submissions.keys import (
+    AlreadySubmitted,
+    InvalidSubmission,
+    issue_key,
+    key_from_post,
+    reissue_or_keep,
+)
 
 VOIDED = "Voided {klass} on {date}: its hours were reversed and it is pending again."
 NOT_VOIDED = "{klass} on {date} was not voided: {reason}"
@@ -19,6 +27,8 @@ TOO_MANY_TO_CREDIT = (
     "Only the first {limit} selected rows were processed; run “credit now” again for the rest."
 )
 NOTHING_TO_CREDIT = "None of the selected rows needs crediting (any more)."
+VOID_PURPOSE = "admin void sessions"
+CREDIT_PURPOSE = "admin credit now"
 # Each row gets its own message; more than this many at once is no longer readable.
 CREDIT_LIMIT = 500
 
@@ -36,17 +46,30 @@ def void_sessions(modeladmin, request, queryset):
     """Reverse the hours of the selected sessions and return them to pending."""
     sessions = list(queryset.select_related("klass").order_by("session_date", "pk"))
     form = VoidForm(request.POST if "apply" in request.POST else None)
+    key = issue_key(user=request.user, purpose=VOID_PURPOSE)
+    if form.is_bound:
+        key = reissue_or_keep(request.POST, user=request.user, purpose=VOID_PURPOSE)
+        try:
+            submission = key_from_post(
+                request.POST, user=request.user, purpose=VOID_PURPOSE, outcome_url=_list_url()
+            )
+        except InvalidSubmission as invalid:
+            form.is_valid()
+            form.add_error(None, invalid.message)
     if form.is_bound and form.is_valid():
         for session in sessions:
             facts = {"klass": session.klass, "date": date_format(session.session_date)}
             try:
                 void_session(
+                    submission=submission.for_item(session.pk),
                     klass=session.klass,
                     session_date=session.session_date,
                     voided_by=request.user,
                     reason=form.cleaned_data["reason"],
                     expected_version=_version_shown(request, session),
                 )
+            except AlreadySubmitted as replay:
+                modeladmin.message_user(request, replay.message, messages.INFO)
             except Refused as refused:
                 message = NOT_VOIDED.format(reason=refused.message, **facts)
                 modeladmin.message_user(request, message, messages.WARNING)
@@ -64,8 +87,13 @@ def void_sessions(modeladmin, request, queryset):
         "form": form,
         "sessions": sessions,
         "media": modeladmin.media,
+        "submission_key": key,
     }
     return TemplateResponse(request, "admin/classes/attendancesession/void_sessions.html", context)
+
+
+def _list_url() -> str:
+    return reverse("admin:classes_attendancesession_changelist")
 
 
 def _version_shown(request, session) -> int:
@@ -99,6 +127,16 @@ def credit_now(modeladmin, request, queryset):
     row: credited, or why not (yet)."""
     # "Select all" of a filtered list means the rows there are to credit; rows ticked
     # one by one are each answered, "already credited" included.
+    try:
+        submission = key_from_post(
+            request.POST,
+            user=request.user,
+            purpose=CREDIT_PURPOSE,
+            outcome_url=reverse("admin:classes_learnerattendance_changelist"),
+        )
+    except InvalidSubmission as invalid:
+        modeladmin.message_user(request, invalid.message, messages.ERROR)
+        return
     across = request.POST.get("select_across") == "1"
     rows = not_credited(queryset) if across else queryset
     ids = list(rows.order_by("pk").values_list("pk", flat=True)[: CREDIT_LIMIT + 1])
@@ -112,7 +150,9 @@ def credit_now(modeladmin, request, queryset):
             request, TOO_MANY_TO_CREDIT.format(limit=CREDIT_LIMIT), messages.WARNING
         )
     try:
-        outcomes = credit_uncredited(attendance_ids=ids, credited_by=request.user)
+        outcomes = credit_uncredited(
+            attendance_ids=ids, credited_by=request.user, submission=submission
+        )
     except Refused as refused:
         modeladmin.message_user(request, refused.message, messages.ERROR)
         return

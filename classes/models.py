@@ -176,6 +176,54 @@ class Enrolment(models.Model):
         return f"{self.learner} in {self.klass}"
 
 
+class EnrolmentHistory(models.Model):
+    """Every change of an enrolment: enrolled, rejoined, ended; who, when and why.
+
+    The enrolment row holds the current state; this table is how an auditor sees that
+    a learner was ever enrolled, when they left and who said so. Append-only.
+    """
+
+    class Action(models.TextChoices):
+        ENROLLED = "enrolled", "Enrolled"
+        REJOINED = "rejoined", "Rejoined"
+        ENDED = "ended", "Ended"
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="history")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    # The enrolment as this change left it.
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Enrolment.Status.choices)
+    reason = models.TextField(blank=True, default="", db_default="")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        db_table = "class_enrolment_history"
+        verbose_name_plural = "enrolment history"
+        ordering = ["enrolment", "changed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=["enrolled", "rejoined", "ended"]),
+                name="class_enrolment_history_action_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["enrolled", "completed", "withdrawn"]),
+                name="class_enrolment_history_status_valid",
+            ),
+            # Ending an enrolment is a decision an auditor must be able to read.
+            models.CheckConstraint(
+                condition=~Q(action="ended") | ~Q(reason=""),
+                name="class_enrolment_history_reason_when_ended",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment}: {self.get_action_display()} ({self.changed_at:%Y-%m-%d})"
+
+
 class Schedule(models.Model):
     """How a class's session dates are derived (expanded by classes.schedule)."""
 

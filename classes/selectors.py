@@ -240,3 +240,24 @@ def current_learner_counts(classes: QuerySet[Class], day: datetime.date) -> Quer
     return classes.annotate(
         learner_count=Count("enrolments", filter=enrolled_on(day, prefix="enrolments__"))
     )
+
+
+def programme_is_fixed(klass: Class) -> bool:
+    """A class's LP is fixed once a session was recorded or an hour logged for it
+    (the database's trigger `classes_programme_fixed` holds the same rule)."""
+    if klass.pk is None:
+        return False
+    recorded = AttendanceSession.objects.filter(klass_id=klass.pk).exclude(
+        status=AttendanceSession.Status.PENDING
+    )
+    return recorded.exists() or HoursLog.objects.filter(klass_id=klass.pk).exists()
+
+
+def enrolment_attended(enrolment: Enrolment) -> bool:
+    """The learner has attendance or hours in the enrolment's class: the enrolment is
+    part of the record and is never deleted (the database's trigger agrees)."""
+    attendance = LearnerAttendance.objects.filter(
+        learner_id=enrolment.learner_id, session__klass_id=enrolment.klass_id
+    )
+    hours = HoursLog.objects.filter(learner_id=enrolment.learner_id, klass_id=enrolment.klass_id)
+    return attendance.exists() or hours.exists()

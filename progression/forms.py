@@ -32,6 +32,16 @@ class ManualHoursForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Why these hours are added by hand; auditors read this.",
     )
+    # Shown only after the service found the same entry already logged.
+    same_entry_confirmed = forms.BooleanField(
+        required=False, label="Log it again", widget=forms.HiddenInput
+    )
+
+    def ask_to_confirm_same_entry(self, message: str) -> None:
+        field = self.fields["same_entry_confirmed"]
+        field.widget = forms.CheckboxInput()
+        field.help_text = "This is another lesson with the same hours on the same day."
+        self.add_error("same_entry_confirmed", message)
 
     def clean_log_date(self):
         log_date = self.cleaned_data["log_date"]

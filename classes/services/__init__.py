@@ -18,7 +18,14 @@ from classes.services.corrections import (
     void_session,
 )
 from classes.services.crediting import CreditOutcome, credit_uncredited
-from classes.services.enrolment import ClassError, change_class_status, enrol_learner
+from classes.services.enrolment import (
+    ClassError,
+    change_class_status,
+    check_programme_change,
+    end_enrolment,
+    enrol_learner,
+    programme_is_fixed,
+)
 
 __all__ = [
     "CaptureRejected",
@@ -33,10 +40,13 @@ __all__ = [
     "SessionNotAvailable",
     "capture_session",
     "change_class_status",
+    "check_programme_change",
     "correct_session",
     "credit_uncredited",
+    "end_enrolment",
     "enrol_learner",
     "mark_session_not_held",
     "may_correct",
+    "programme_is_fixed",
     "void_session",
 ]

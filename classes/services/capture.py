@@ -23,8 +23,10 @@ from classes.models import AttendanceSession, Class, LearnerAttendance, SessionH
 from classes.schedule import PlannedSession, session_on
 from classes.selectors import RosterLearner, may_open, roster, schedule_spec
 from classes.services.history import LearnerChange, record_history
+from learners.models import Learner
 from progression.models import HoursLog
 from progression.services import HoursEntry, ProgressionError, ProgressionService
+from submissions.keys import Submission, record_submission
 
 Status = AttendanceSession.Status
 
@@ -40,8 +42,13 @@ NO_ROSTER = "No learners were enrolled in class {klass} on {date}."
 # Rule 5: once only.
 ALREADY_RECORDED = "This session was already {what} by {who} at {when}."
 # Rules 4 and 6: the learner rows.
-NOT_ON_ROSTER = "Learner {learner_id} is not on the roster of this session."
+NOT_ON_ROSTER = "{learner} is not on the roster of this session."
+UNKNOWN_LEARNER = "The form names a learner who does not exist (number {learner_id})."
 LISTED_TWICE = "{learner} is listed more than once."
+SENT_TWICE = (
+    "The values for {learner} were sent more than once; nothing was saved. "
+    "Check their row and save again."
+)
 HOURS_MISSING = "Hours present for {learner} are missing."
 HOURS_INVALID = "Hours present for {learner} must be a number from 0 to {max} in steps of 0.5."
 PAGE_REQUIRED = "Last completed page for {learner} is required when they were present."
@@ -67,6 +74,8 @@ class LearnerEntry:
     learner_id: int
     hours_present: str | Decimal | None
     page_number: str | int | None
+    # The form sent this learner's values more than once (repeated or aliased field).
+    repeated: bool = False
 
 
 @dataclass(frozen=True)
@@ -150,22 +159,27 @@ def capture_session(
     entries: Sequence[LearnerEntry],
     everyone_absent: bool = False,
     lower_pages_confirmed: bool = False,
+    submission: Submission | None = None,
 ) -> AttendanceSession:
-    """Record the hours present and pages of every learner on the session's roster."""
-    planned = recordable_session(klass=klass, session_date=session_date, user=recorded_by)
-    learners = roster(klass, session_date)
-    if not learners:
-        raise SessionNotAvailable(NO_ROSTER.format(klass=klass, date=date_format(session_date)))
-    values = check_entries(
-        learners,
-        entries,
-        max_hours=planned.hours,
-        total_pages=klass.programme.total_pages,
-        everyone_absent=everyone_absent,
-        lower_pages_confirmed=lower_pages_confirmed,
-    )
+    """Record the hours present and pages of every learner on the session's roster.
 
+    With a `submission`, its key is recorded first in the same transaction: a replay
+    of the form raises AlreadySubmitted before anything is checked or written.
+    """
     with ledger_refusals(), transaction.atomic():
+        record_submission(submission)
+        planned = recordable_session(klass=klass, session_date=session_date, user=recorded_by)
+        learners = roster(klass, session_date)
+        if not learners:
+            raise SessionNotAvailable(NO_ROSTER.format(klass=klass, date=date_format(session_date)))
+        values = check_entries(
+            learners,
+            entries,
+            max_hours=planned.hours,
+            total_pages=klass.programme.total_pages,
+            everyone_absent=everyone_absent,
+            lower_pages_confirmed=lower_pages_confirmed,
+        )
         session = _locked_session(klass, session_date, planned.hours)
         if session.status != Status.PENDING:
             raise SessionAlreadyRecorded(session)
@@ -210,12 +224,14 @@ def mark_session_not_held(
     recorded_by: AbstractBaseUser,
     status: str,
     notes: str = "",
+    submission: Submission | None = None,
 ) -> AttendanceSession:
     """Record that the session did not happen (rule 7): no hours for anyone."""
-    if status not in NOT_HELD:
-        raise CaptureRejected(problems=[Problem(NOT_HELD_STATUS_INVALID, field="status")])
-    planned = recordable_session(klass=klass, session_date=session_date, user=recorded_by)
     with transaction.atomic():
+        record_submission(submission)
+        if status not in NOT_HELD:
+            raise CaptureRejected(problems=[Problem(NOT_HELD_STATUS_INVALID, field="status")])
+        planned = recordable_session(klass=klass, session_date=session_date, user=recorded_by)
         session = _locked_session(klass, session_date, planned.hours)
         if session.status != Status.PENDING:
             raise SessionAlreadyRecorded(session)
@@ -285,12 +301,27 @@ def check_entries(
     problems: list[Problem] = []
     confirmations: list[Problem] = []
     given: dict[int, LearnerEntry] = {}
+    strangers = [e.learner_id for e in entries if e.learner_id not in on_roster]
+    names = _learner_names(strangers)
     for entry in entries:
         if entry.learner_id not in on_roster:
-            problems.append(Problem(NOT_ON_ROSTER.format(learner_id=entry.learner_id)))
+            name = names.get(entry.learner_id)
+            problems.append(
+                Problem(
+                    NOT_ON_ROSTER.format(learner=name)
+                    if name
+                    else UNKNOWN_LEARNER.format(learner_id=entry.learner_id)
+                )
+            )
         elif entry.learner_id in given:
             name = on_roster[entry.learner_id].learner
             problems.append(Problem(LISTED_TWICE.format(learner=name), entry.learner_id))
+        elif entry.repeated:
+            name = on_roster[entry.learner_id].learner
+            problems.append(
+                Problem(SENT_TWICE.format(learner=name), entry.learner_id, "hours_present")
+            )
+            given[entry.learner_id] = entry
         else:
             given[entry.learner_id] = entry
 
@@ -327,6 +358,14 @@ def check_entries(
     if problems or confirmations:
         raise CaptureRejected(problems=problems, confirmations=confirmations)
     return values
+
+
+def _learner_names(learner_ids: list[int]) -> dict[int, str]:
+    """Names for learners outside the roster: only an invalid submit pays for them."""
+    if not learner_ids:
+        return {}
+    found = Learner.objects.filter(pk__in=learner_ids).only("first_names", "surname")
+    return {learner.pk: str(learner) for learner in found}
 
 
 def _half_hours(raw, max_hours: Decimal) -> Decimal | None:

@@ -34,6 +34,7 @@ from classes.services.capture import (
 from classes.services.history import LearnerChange, record_history
 from progression.models import HoursLog
 from progression.services import ProgressionService
+from submissions.keys import Submission, record_submission
 
 Status = AttendanceSession.Status
 VOID_PERMISSION = "classes.void_session"
@@ -87,8 +88,36 @@ def correct_session(
     expected_version: int,
     everyone_absent: bool = False,
     lower_pages_confirmed: bool = False,
+    submission: Submission | None = None,
 ) -> AttendanceSession:
     """Change hours present and pages of a captured session, with a reason."""
+    # The key first: a replay of a correction that took effect is answered with its
+    # outcome, not with "changed meanwhile" (its own version bump).
+    with transaction.atomic():
+        record_submission(submission)
+        return _correct_session(
+            klass=klass,
+            session_date=session_date,
+            corrected_by=corrected_by,
+            entries=entries,
+            reason=reason,
+            expected_version=expected_version,
+            everyone_absent=everyone_absent,
+            lower_pages_confirmed=lower_pages_confirmed,
+        )
+
+
+def _correct_session(
+    *,
+    klass: Class,
+    session_date: datetime.date,
+    corrected_by: AbstractBaseUser,
+    entries: Sequence[LearnerEntry],
+    reason: str,
+    expected_version: int,
+    everyone_absent: bool,
+    lower_pages_confirmed: bool,
+) -> AttendanceSession:
     if not may_open(corrected_by, klass):
         raise NotAllowed(NOT_ALLOWED.format(klass=klass))
     session = AttendanceSession.objects.filter(klass=klass, session_date=session_date).first()
@@ -172,8 +201,28 @@ def void_session(
     voided_by: AbstractBaseUser,
     reason: str,
     expected_version: int | None = None,
+    submission: Submission | None = None,
 ) -> AttendanceSession:
     """Reverse every hour of a recorded session and return it to pending."""
+    with transaction.atomic():
+        record_submission(submission)
+        return _void_session(
+            klass=klass,
+            session_date=session_date,
+            voided_by=voided_by,
+            reason=reason,
+            expected_version=expected_version,
+        )
+
+
+def _void_session(
+    *,
+    klass: Class,
+    session_date: datetime.date,
+    voided_by: AbstractBaseUser,
+    reason: str,
+    expected_version: int | None,
+) -> AttendanceSession:
     if not may_open(voided_by, klass):
         raise NotAllowed(NOT_ALLOWED.format(klass=klass))
     if not voided_by.has_perm(VOID_PERMISSION):

@@ -22,6 +22,7 @@ from classes.selectors import credited
 from classes.services.capture import NotAllowed, _hours
 from progression.models import HoursLog, Progression
 from progression.services import HoursEntry, ProgressionError, ProgressionService
+from submissions.keys import AlreadySubmitted, Submission, record_submission
 
 CREDIT_PERMISSION = "progression.add_hourslog"
 
@@ -50,13 +51,17 @@ class CreditOutcome:
 
 
 def credit_uncredited(
-    *, attendance_ids: Sequence[int], credited_by: AbstractBaseUser
+    *,
+    attendance_ids: Sequence[int],
+    credited_by: AbstractBaseUser,
+    submission: Submission | None = None,
 ) -> list[CreditOutcome]:
     """Credit the hours of these attendance rows where that is now possible.
 
     One transaction per session. Rows already credited, or whose learner still has
     no programme in progress on the class's LP, are reported, not credited. Returns
-    one outcome per row, in id order.
+    one outcome per row, in id order. With a `submission`, each session's transaction
+    records its own key derived from it, so a replayed form credits nothing twice.
     """
     if not credited_by.has_perm(CREDIT_PERMISSION):
         raise NotAllowed(CREDIT_NOT_ALLOWED)
@@ -67,7 +72,8 @@ def credit_uncredited(
         by_session[session_id].append(pk)
     outcomes: dict[int, CreditOutcome] = {}
     for session_id in sorted(by_session):
-        for outcome in _credit_session(session_id, by_session[session_id], credited_by):
+        item = submission.for_item(session_id) if submission is not None else None
+        for outcome in _credit_session(session_id, by_session[session_id], credited_by, item):
             outcomes[outcome.attendance_id] = outcome
     return [
         outcomes.get(pk) or CreditOutcome(pk, False, ROW_GONE.format(row_id=pk)) for pk in wanted
@@ -75,10 +81,14 @@ def credit_uncredited(
 
 
 def _credit_session(
-    session_id: int, attendance_ids: list[int], credited_by: AbstractBaseUser
+    session_id: int,
+    attendance_ids: list[int],
+    credited_by: AbstractBaseUser,
+    submission: Submission | None,
 ) -> list[CreditOutcome]:
     try:
         with transaction.atomic():
+            record_submission(submission)
             # The session row lock that capture, correction and void take: a second
             # "credit now" of the same rows (another admin, a double click) waits
             # here, then finds the ledger rows the first one wrote. Without it both
@@ -118,6 +128,8 @@ def _credit_session(
                     created_by=credited_by,
                 )
             return outcomes
+    except AlreadySubmitted as replay:
+        return [CreditOutcome(pk, False, replay.message) for pk in attendance_ids]
     except ProgressionError as error:
         # Nothing of this session was written (the transaction rolled back).
         session = AttendanceSession.objects.select_related("klass").get(pk=session_id)

@@ -19,6 +19,7 @@ from classes.reports.excessive_hours import RESOLUTION_HIDES_FOR, hidden_since, 
 from classes.reports.models import RECORD_RESOLUTION
 from classes.services.capture import NotAllowed, Problem, Refused, clean_text
 from progression.models import Progression
+from submissions.keys import Submission, record_submission
 
 Kind = ExcessiveHoursResolution.Kind
 
@@ -61,6 +62,7 @@ def record_resolution(
     kind: str,
     notes: str,
     resolved_by: AbstractBaseUser,
+    submission: Submission | None = None,
 ) -> ExcessiveHoursResolution:
     """Append a resolution for a flagged progression; it hides the flag for 30 days."""
     if not resolved_by.has_perm(RECORD_RESOLUTION):
@@ -78,6 +80,8 @@ def record_resolution(
 
     now = timezone.now()
     with transaction.atomic():
+        # A replay of this form (same values, so past the checks above) stops here.
+        record_submission(submission)
         # Two admins resolving the same flag at once (two tabs, or two people on the
         # Monday list): the row lock makes the second wait for the first to commit,
         # then see its resolution below and stop, rather than both appending one.

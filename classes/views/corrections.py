@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from classes.models import AttendanceSession
 from classes.selectors import class_for, recorded_roster
-from classes.services import CaptureRejected, NotAllowed, SessionNotAvailable
+from classes.services import CaptureRejected, NotAllowed, Problem, SessionNotAvailable
 from classes.services.corrections import (
     NOT_RECORDED,
     VOID_NOT_ALLOWED,
@@ -24,7 +24,9 @@ from classes.services.corrections import (
     may_correct,
     void_session,
 )
-from classes.views.forms import capture_rows, detail_url, entries_from_post
+from classes.views.forms import STRAY_FIELD, capture_rows, detail_url, entries_from_post
+from submissions.http import replay_response
+from submissions.keys import AlreadySubmitted, InvalidSubmission, key_from_post, reissue_or_keep
 
 CORRECTED_MESSAGE = "The correction of {date} is saved; the hours log and history show it."
 CANNOT_CORRECT_MESSAGE = "This session cannot be corrected by you now."
@@ -53,12 +55,22 @@ def correct(request, class_id: int, session_date: datetime.date):
         "reason": request.POST.get("reason", "")[:2000],
         "version": session.version,
     }
+    purpose = request.path  # the key is good for this form only
+    context["submission_key"] = reissue_or_keep(request.POST, user=request.user, purpose=purpose)
     if request.method == "POST":
-        entries, values = entries_from_post(request.POST, values)
+        entries, values, stray = entries_from_post(request.POST, values)
         version = request.POST.get("version", "")
         context["version"] = int(version) if version.isdigit() and len(version) < 10 else -1
         try:
+            if stray:
+                raise CaptureRejected(problems=[Problem(STRAY_FIELD.format(field=stray[0]))])
             correct_session(
+                submission=key_from_post(
+                    request.POST,
+                    user=request.user,
+                    purpose=purpose,
+                    outcome_url=detail_url(klass, session_date),
+                ),
                 klass=klass,
                 session_date=session_date,
                 corrected_by=request.user,
@@ -68,6 +80,10 @@ def correct(request, class_id: int, session_date: datetime.date):
                 everyone_absent=request.POST.get("everyone_absent") == "yes",
                 lower_pages_confirmed=request.POST.get("confirm_lower_pages") == "yes",
             )
+        except AlreadySubmitted as replay:
+            return replay_response(request, replay)
+        except InvalidSubmission as invalid:
+            context["problems"] = [Problem(invalid.message)]
         except CaptureRejected as rejected:
             context["problems"] = rejected.problems + rejected.confirmations
             context["confirm"] = {p.field for p in rejected.confirmations if p.learner_id is None}
@@ -106,16 +122,28 @@ def void(request, class_id: int, session_date: datetime.date):
         "problems": [],
         "reason": request.POST.get("reason", "")[:2000],
     }
+    purpose = request.path
+    context["submission_key"] = reissue_or_keep(request.POST, user=request.user, purpose=purpose)
     if request.method == "POST":
         version = request.POST.get("version", "")
         try:
             void_session(
+                submission=key_from_post(
+                    request.POST,
+                    user=request.user,
+                    purpose=purpose,
+                    outcome_url=detail_url(klass, session_date),
+                ),
                 klass=klass,
                 session_date=session_date,
                 voided_by=request.user,
                 reason=context["reason"],
                 expected_version=int(version) if version.isdigit() and len(version) < 10 else -1,
             )
+        except AlreadySubmitted as replay:
+            return replay_response(request, replay)
+        except InvalidSubmission as invalid:
+            context["problems"] = [Problem(invalid.message)]
         except CaptureRejected as rejected:
             context["problems"] = rejected.problems
         except (SessionChangedMeanwhile, SessionNotAvailable, NotAllowed) as refused:

@@ -8,19 +8,22 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from classes.models import ExcessiveHoursResolution
 from classes.reports.excessive_hours import RESOLUTION_HIDES_FOR, over_allocation_row
 from classes.reports.models import RECORD_RESOLUTION, VIEW_REPORTS
-from classes.services.capture import Refused
+from classes.services.capture import Problem, Refused
 from classes.services.excessive_hours import (
     NOT_ALLOWED,
     NOT_FLAGGED,
     ResolutionRejected,
     record_resolution,
 )
+from submissions.http import replay_response
+from submissions.keys import AlreadySubmitted, InvalidSubmission, key_from_post, reissue_or_keep
 
 RESOLVED_MESSAGE = (
     "Resolution recorded for {learner}: the flag is hidden for {days} days and shows "
@@ -46,14 +49,26 @@ def resolve(request, progression_id: int):
         "problems": [],
         "hides_for_days": RESOLUTION_HIDES_FOR.days,
     }
+    purpose = request.path  # the key is good for this form only
+    context["submission_key"] = reissue_or_keep(request.POST, user=request.user, purpose=purpose)
     if request.method == "POST":
         try:
             record_resolution(
+                submission=key_from_post(
+                    request.POST,
+                    user=request.user,
+                    purpose=purpose,
+                    outcome_url=reverse("reports:excessive_hours"),
+                ),
                 progression_id=progression_id,
                 kind=context["chosen"],
                 notes=context["notes"],
                 resolved_by=request.user,
             )
+        except AlreadySubmitted as replay:
+            return replay_response(request, replay)
+        except InvalidSubmission as invalid:
+            context["problems"] = [Problem(invalid.message)]
         except ResolutionRejected as rejected:
             context["problems"] = rejected.problems
             context["problem_fields"] = {p.field for p in rejected.problems}

@@ -9,23 +9,49 @@ from django.urls import reverse
 
 from classes.services import LearnerEntry
 
-FIELD_KEY = re.compile(r"^(hours|page)_(\d{1,18})$")
+# Every field that claims to be a learner's: its suffix must be a learner id, written
+# the one way the form writes it (ASCII digits, no leading zero).
+LEARNER_FIELD = re.compile(r"^(hours|page)_(.*)$", re.DOTALL)
+CANONICAL_ID = re.compile(r"^[1-9][0-9]{0,17}$")
+ANY_ID = re.compile(r"^[0-9]{1,18}$")
+STRAY_FIELD = "The form sent a field that is not one of its own ({field}); nothing was saved."
 
 
 def entries_from_post(post, values):
-    """The learner rows of the lean capture form: hours_<id> and page_<id> fields."""
+    """The learner rows of the lean capture form: hours_<id> and page_<id> fields.
+
+    Returns (entries, values, stray). A learner whose hours or page arrive more than
+    once, whether repeated (`hours_5=3&hours_5=0`) or under another spelling of their
+    id (`hours_05`), gets an entry marked `repeated`: the service then refuses the
+    whole submit naming them, instead of one value silently winning. `stray` lists
+    fields shaped like learner fields that name no learner id at all.
+    """
     values = {pk: dict(v) for pk, v in values.items()}
+    sent: dict[int, dict[str, int]] = {}
+    stray: list[str] = []
     for key in post:
-        match = FIELD_KEY.match(key)
-        if match:
-            kind, pk = match.group(1), int(match.group(2))
-            values.setdefault(pk, {"hours": None, "page": None})[kind] = post.get(key)
+        match = LEARNER_FIELD.match(key)
+        if not match:
+            continue
+        kind, suffix = match.groups()
+        if not ANY_ID.match(suffix):
+            stray.append(key[:40])
+            continue
+        pk = int(suffix)
+        count = len(post.getlist(key)) + (0 if CANONICAL_ID.match(suffix) else 1)
+        counts = sent.setdefault(pk, {"hours": 0, "page": 0})
+        counts[kind] += count
+        values.setdefault(pk, {"hours": None, "page": None})[kind] = post.getlist(key)[0]
     entries = [
-        LearnerEntry(learner_id=pk, hours_present=v["hours"], page_number=v["page"])
-        for pk, v in values.items()
-        if f"hours_{pk}" in post or f"page_{pk}" in post
+        LearnerEntry(
+            learner_id=pk,
+            hours_present=values[pk]["hours"],
+            page_number=values[pk]["page"],
+            repeated=max(counts.values()) > 1,
+        )
+        for pk, counts in sent.items()
     ]
-    return entries, values
+    return entries, values, stray
 
 
 def capture_rows(learners, values, problems, hours):

@@ -17,13 +17,21 @@ from classes.selectors import class_for, roster, schedule_spec
 from classes.services import (
     CaptureRejected,
     NotAllowed,
+    Problem,
     SessionAlreadyRecorded,
     SessionNotAvailable,
     capture_session,
     mark_session_not_held,
 )
 from classes.services.capture import recordable_session
-from classes.views.forms import capture_rows, detail_url, entries_from_post
+from classes.views.forms import STRAY_FIELD, capture_rows, detail_url, entries_from_post
+from submissions.http import replay_response
+from submissions.keys import (
+    AlreadySubmitted,
+    InvalidSubmission,
+    key_from_post,
+    reissue_or_keep,
+)
 
 CAPTURED_MESSAGE = "Attendance for {date} captured for {count} learners."
 NOT_HELD_MESSAGE = "{date} recorded as “{status}”."
@@ -34,11 +42,14 @@ NOT_HELD_MESSAGE = "{date} recorded as “{status}”."
 def capture(request, class_id: int, session_date: datetime.date):
     klass = class_for(request.user, class_id)
     context = {"klass": klass, "session_date": session_date, "problems": [], "confirm": set()}
+    purpose = request.path  # the key is good for this form only
     if request.method == "POST":
         # The service reads the roster itself; the view needs it only to show the
         # form again, so a successful submit does not read it twice.
-        entries, _ = entries_from_post(request.POST, {})
+        entries, _, stray = entries_from_post(request.POST, {})
         try:
+            if stray:
+                raise CaptureRejected(problems=[Problem(STRAY_FIELD.format(field=stray[0]))])
             capture_session(
                 klass=klass,
                 session_date=session_date,
@@ -46,7 +57,17 @@ def capture(request, class_id: int, session_date: datetime.date):
                 entries=entries,
                 everyone_absent=request.POST.get("everyone_absent") == "yes",
                 lower_pages_confirmed=request.POST.get("confirm_lower_pages") == "yes",
+                submission=key_from_post(
+                    request.POST,
+                    user=request.user,
+                    purpose=purpose,
+                    outcome_url=detail_url(klass, session_date),
+                ),
             )
+        except AlreadySubmitted as replay:
+            return replay_response(request, replay)
+        except InvalidSubmission as invalid:
+            context["problems"] = [Problem(invalid.message)]
         except CaptureRejected as rejected:
             context["problems"] = rejected.problems + rejected.confirmations
             context["confirm"] = {p.field for p in rejected.confirmations if p.learner_id is None}
@@ -66,10 +87,11 @@ def capture(request, class_id: int, session_date: datetime.date):
     learners = roster(klass, session_date)
     values = {r.learner.pk: {"hours": "0", "page": ""} for r in learners}
     if request.method == "POST":
-        _, values = entries_from_post(request.POST, values)
+        _, values, _ = entries_from_post(request.POST, values)
     planned = session_on(schedule_spec(klass), session_date)
     context.update(
         {
+            "submission_key": reissue_or_keep(request.POST, user=request.user, purpose=purpose),
             "planned": planned,
             "rows": capture_rows(learners, values, context["problems"], planned.hours),
             "total_pages": klass.programme.total_pages,
@@ -94,6 +116,8 @@ def not_held(request, class_id: int, session_date: datetime.date):
         "chosen": request.POST.get("status", ""),
         "notes": request.POST.get("notes", "")[:2000],
     }
+    purpose = request.path
+    context["submission_key"] = reissue_or_keep(request.POST, user=request.user, purpose=purpose)
     if request.method == "POST":
         try:
             session = mark_session_not_held(
@@ -102,7 +126,17 @@ def not_held(request, class_id: int, session_date: datetime.date):
                 recorded_by=request.user,
                 status=context["chosen"],
                 notes=context["notes"],
+                submission=key_from_post(
+                    request.POST,
+                    user=request.user,
+                    purpose=purpose,
+                    outcome_url=detail_url(klass, session_date),
+                ),
             )
+        except AlreadySubmitted as replay:
+            return replay_response(request, replay)
+        except InvalidSubmission as invalid:
+            context["problems"] = [Problem(invalid.message)]
         except CaptureRejected as rejected:
             context["problems"] = rejected.problems
         except (SessionAlreadyRecorded, SessionNotAvailable, NotAllowed) as refused:

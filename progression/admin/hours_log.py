@@ -28,9 +28,16 @@ from attendance_project.csv_export import FORMULA_REGEX, copy_csv_response, csv_
 from learners.models import Learner
 from progression.forms import ManualHoursForm
 from progression.models import HoursLog
-from progression.services import HoursEntry, ProgressionError, ProgressionService
+from progression.services import (
+    ProgressionError,
+    SameEntryLogged,
+    log_manual_hours,
+)
+from submissions.http import replay_response
+from submissions.keys import AlreadySubmitted, InvalidSubmission, key_from_post, reissue_or_keep
 
 MANUAL_HOURS_LOGGED = "Logged {present} of {trained} hours for {learner}."
+MANUAL_HOURS_PURPOSE = "admin manual hours"
 
 # The CSV's columns: header and the field each is read from (one query, no model
 # instances: rows are streamed straight from the database cursor).
@@ -205,22 +212,34 @@ class HoursLogAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         if not request.user.has_perm("progression.add_hourslog"):
             raise PermissionDenied
         form = ManualHoursForm(request.POST or None, initial=request.GET.dict())
+        key = reissue_or_keep(request.POST, user=request.user, purpose=MANUAL_HOURS_PURPOSE)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
+            done_url = (
+                reverse("admin:progression_hourslog_changelist") + f"?learner={data['learner'].pk}"
+            )
             try:
-                ProgressionService.log_hours_batch(
-                    entries=[
-                        HoursEntry(
-                            learner_id=data["learner"].pk,
-                            hours_trained=data["hours_trained"],
-                            hours_present=data["hours_present"],
-                            notes=data["notes"],
-                        )
-                    ],
-                    source=HoursLog.Source.MANUAL,
-                    created_by=request.user,
+                log_manual_hours(
+                    learner=data["learner"],
                     log_date=data["log_date"],
+                    hours_trained=data["hours_trained"],
+                    hours_present=data["hours_present"],
+                    notes=data["notes"],
+                    created_by=request.user,
+                    submission=key_from_post(
+                        request.POST,
+                        user=request.user,
+                        purpose=MANUAL_HOURS_PURPOSE,
+                        outcome_url=done_url,
+                    ),
+                    same_entry_confirmed=data["same_entry_confirmed"],
                 )
+            except AlreadySubmitted as replay:
+                return replay_response(request, replay)
+            except InvalidSubmission as invalid:
+                form.add_error(None, invalid.message)
+            except SameEntryLogged as same:
+                form.ask_to_confirm_same_entry(same.message)
             except ProgressionError as error:
                 form.add_error(None, error.message)
             else:
@@ -233,14 +252,12 @@ class HoursLogAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
                     ),
                     messages.SUCCESS,
                 )
-                return redirect(
-                    reverse("admin:progression_hourslog_changelist")
-                    + f"?learner={data['learner'].pk}"
-                )
+                return redirect(done_url)
         context = {
             **self.admin_site.each_context(request),
             "title": "Log manual hours",
             "form": form,
+            "submission_key": key,
             "opts": self.model._meta,
             "media": self.media + form.media,
         }

@@ -23,6 +23,13 @@ from progression.services import (
     resume,
     start_new_programme,
 )
+from submissions.keys import (
+    AlreadySubmitted,
+    InvalidSubmission,
+    issue_key,
+    key_from_post,
+    reissue_or_keep,
+)
 
 HELD = "{learner}'s {programme} is on hold from {date}."
 RESUMED = "{learner}'s {programme} is in progress again from {date}."
@@ -45,23 +52,41 @@ def _action_page(
     form_class: type,
     title: str,
     submit: str,
-    apply: Callable[[Progression, dict], str],
+    apply: Callable[..., str],
 ):
     progressions = list(queryset.select_related("learner", "programme", "klass").order_by("pk"))
+    purpose = f"progression {action}"
+    if request.POST.get(FROM_CHANGE_PAGE) and len(progressions) == 1:
+        done_url = reverse("admin:progression_progression_change", args=[progressions[0].pk])
+    else:
+        done_url = reverse("admin:progression_progression_changelist")
+    key = issue_key(user=request.user, purpose=purpose)
     if "apply" in request.POST:
         form = form_class(request.POST, request.FILES, selected=len(progressions))
+        key = reissue_or_keep(request.POST, user=request.user, purpose=purpose)
+        try:
+            submission = key_from_post(
+                request.POST, user=request.user, purpose=purpose, outcome_url=done_url
+            )
+        except InvalidSubmission as invalid:
+            form.is_valid()
+            form.add_error(None, invalid.message)
         if form.is_valid():
             for progression in progressions:
                 try:
-                    message = apply(progression, form.cleaned_data)
+                    # One key per progression, each in its own service transaction.
+                    message = apply(
+                        progression, form.cleaned_data, submission.for_item(progression.pk)
+                    )
+                except AlreadySubmitted as replay:
+                    modeladmin.message_user(request, replay.message, messages.INFO)
                 except ProgressionError as error:
                     modeladmin.message_user(request, error.message, messages.ERROR)
                 else:
                     if message:
                         modeladmin.message_user(request, message, messages.SUCCESS)
             if request.POST.get(FROM_CHANGE_PAGE) and len(progressions) == 1:
-                url = reverse("admin:progression_progression_change", args=[progressions[0].pk])
-                return HttpResponseRedirect(url)
+                return HttpResponseRedirect(done_url)
             return None  # back to the list, which shows the messages
     else:
         form = form_class(selected=len(progressions))
@@ -75,6 +100,7 @@ def _action_page(
         "action": action,
         "submit": submit,
         "from_change_page": request.POST.get(FROM_CHANGE_PAGE, ""),
+        "submission_key": key,
         "media": modeladmin.media + form.media,
     }
     return TemplateResponse(request, "admin/progression/progression/status_action.html", context)
@@ -82,8 +108,9 @@ def _action_page(
 
 @admin.action(description="Put on hold…", permissions=["change"])
 def hold_progressions(modeladmin, request, queryset):
-    def apply(progression, data):
+    def apply(progression, data, submission):
         held = put_on_hold(
+            submission=submission,
             progression=progression,
             effective_date=data["effective_date"],
             changed_by=request.user,
@@ -107,8 +134,9 @@ def hold_progressions(modeladmin, request, queryset):
 
 @admin.action(description="Resume…", permissions=["change"])
 def resume_progressions(modeladmin, request, queryset):
-    def apply(progression, data):
+    def apply(progression, data, submission):
         resumed = resume(
+            submission=submission,
             progression=progression,
             effective_date=data["effective_date"],
             changed_by=request.user,
@@ -133,9 +161,10 @@ def resume_progressions(modeladmin, request, queryset):
 
 @admin.action(description="Mark complete…", permissions=["change"])
 def complete_progressions(modeladmin, request, queryset):
-    def apply(progression, data):
+    def apply(progression, data, submission):
         portfolio = data.get("portfolio")
         completed = mark_complete(
+            submission=submission,
             progression=progression,
             completion_date=data["completion_date"],
             completed_by=request.user,
@@ -164,7 +193,7 @@ def complete_progressions(modeladmin, request, queryset):
 def start_programmes(modeladmin, request, queryset):
     started_learners: set[int] = set()
 
-    def apply(progression, data):
+    def apply(progression, data, submission):
         if progression.learner_id in started_learners:
             # Two selected progressions of one learner: one new programme.
             return ""
@@ -175,6 +204,7 @@ def start_programmes(modeladmin, request, queryset):
             start_date=data["start_date"],
             klass=data["klass"],
             started_by=request.user,
+            submission=submission,
         )
         held = started.put_on_hold
         return STARTED.format(

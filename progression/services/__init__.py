@@ -33,6 +33,7 @@ from progression.services.hours import (
     HoursEntry,
     ProgressionService,
 )
+from progression.services.manual import SAME_ENTRY_LOGGED, SameEntryLogged, log_manual_hours
 from progression.services.portfolio import (
     MAX_PORTFOLIO_BYTES,
     PORTFOLIO_NOT_WHAT_IT_SAYS,
@@ -84,6 +85,7 @@ __all__ = [
     "REASON_REQUIRED",
     "RESUMED_NOTE",
     "RESUME_INSTEAD",
+    "SAME_ENTRY_LOGGED",
     "SAME_IN_PROGRESS",
     "UNKNOWN_ROW",
     "UNKNOWN_SESSION",
@@ -95,9 +97,11 @@ __all__ = [
     "PortfolioRejected",
     "ProgressionError",
     "ProgressionService",
+    "SameEntryLogged",
     "StartedProgramme",
     "StatusChangeRefused",
     "UnknownSession",
+    "log_manual_hours",
     "mark_complete",
     "put_on_hold",
     "resume",

@@ -23,6 +23,7 @@ from learners.models import Learner
 from progression.models import LearningProgramme, Progression
 from progression.services.errors import StatusChangeRefused
 from progression.services.portfolio import checked_portfolio_kind
+from submissions.keys import Submission, record_submission
 
 Status = Progression.Status
 
@@ -94,6 +95,7 @@ def start_new_programme(
     start_date: datetime.date,
     started_by: AbstractBaseUser,
     klass=None,
+    submission: Submission | None = None,
 ) -> StartedProgramme:
     """An office admin starts the learner on another LP (DESIGN rule 8's way of
     starting: a programme in progress on another LP is put on hold, visibly).
@@ -110,6 +112,7 @@ def start_new_programme(
             learner_id=learner.pk,
         )
     with transaction.atomic():
+        record_submission(submission)
         Learner.objects.select_for_update().filter(pk=learner.pk).first()
         on_hold = Progression.objects.filter(
             learner=learner, programme=programme, status=Status.ON_HOLD
@@ -142,11 +145,13 @@ def put_on_hold(
     effective_date: datetime.date,
     changed_by: AbstractBaseUser,
     reason: str = "",
+    submission: Submission | None = None,
 ) -> Progression:
     """Pause a programme in progress; the learner may then start or resume another."""
     _check_not_future(effective_date)
     reason = _clean(reason)
     with transaction.atomic():
+        record_submission(submission)
         locked = _locked(progression)
         if locked.status != Status.IN_PROGRESS:
             raise _refused(NOT_IN_PROGRESS, locked, status=locked.get_status_display().lower())
@@ -167,10 +172,12 @@ def resume(
     progression: Progression,
     effective_date: datetime.date,
     changed_by: AbstractBaseUser,
+    submission: Submission | None = None,
 ) -> Progression:
     """Put a programme on hold back in progress, if the learner has no other one."""
     _check_not_future(effective_date)
     with transaction.atomic():
+        record_submission(submission)
         locked = _locked(progression)
         if locked.status != Status.ON_HOLD:
             raise _refused(NOT_ON_HOLD, locked, status=locked.get_status_display().lower())
@@ -195,6 +202,7 @@ def mark_complete(
     completion_date: datetime.date,
     completed_by: AbstractBaseUser,
     portfolio: File | None = None,
+    submission: Submission | None = None,
 ) -> Progression:
     """Complete a programme (in progress or on hold), optionally with the learner's
     portfolio: a PDF, DOC or DOCX document of at most 10 MB, checked by its content
@@ -203,6 +211,7 @@ def mark_complete(
     # Read before taking any lock: checking a 10 MB upload takes a moment.
     kind = checked_portfolio_kind(portfolio) if portfolio is not None else None
     with transaction.atomic():
+        record_submission(submission)
         locked = _locked(progression)
         if locked.status == Status.COMPLETED:
             raise _refused(ALREADY_COMPLETED, locked, date=date_format(locked.completion_date))
