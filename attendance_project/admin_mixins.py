@@ -29,16 +29,15 @@ class KeyedChangeFormMixin:
     submission key (submissions/keys.py), read back by the admin's save hooks."""
 
     change_form_template = "admin/submissions/keyed_change_form.html"
-    submission_purpose: str = ""
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        key = reissue_or_keep(request.POST, user=request.user, purpose=self.submission_purpose)
+        key = reissue_or_keep(request.POST, user=request.user, purpose=request.path)
         extra_context = {**(extra_context or {}), "submission_key": key}
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
-        purpose = self.submission_purpose
+        purpose = request.path
 
         class KeyedForm(form_class):
             def clean(self):

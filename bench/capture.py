@@ -31,6 +31,7 @@ from classes.selectors import CAPTURE_ANY_CLASS, schedule_spec
 from classes.services import LearnerEntry, capture_session, change_class_status, enrol_learner
 from learners.models import Client, Learner
 from progression.models import LearningProgramme
+from submissions.keys import FIELD_NAME, issue_key
 
 SIZES = (5, 30, 100)
 # The captures of one size rotate over a few classes: each capture adds a row to its
@@ -214,17 +215,20 @@ def run_service(cc, user, day, values):
     )[0]
 
 
-def capture_form(csrf: str, values) -> dict[str, str]:
-    form = {"csrfmiddlewaretoken": csrf, "confirm_lower_pages": "yes"}
+def capture_form(csrf: str, values, key: str) -> dict[str, str]:
+    form = {"csrfmiddlewaretoken": csrf, "confirm_lower_pages": "yes", FIELD_NAME: key}
     for learner, hours, page in values:
         form[f"hours_{learner}"] = hours
         form[f"page_{learner}"] = "" if page is None else str(page)
     return form
 
 
-def run_http(cc, browser: Browser, csrf: str, day, values):
+def run_http(cc, user, browser: Browser, csrf: str, day, values):
     url = reverse("classes:capture", args=[cc.klass.pk, day])
-    answer = browser.request("POST", url, capture_form(csrf, values))
+    # The key the capture page would have carried (issued as the page issues it; the
+    # bench's servers share its SECRET_KEY), so the timed POST is the form's alone.
+    key = issue_key(user=user, purpose=url)
+    answer = browser.request("POST", url, capture_form(csrf, values, key))
     expected = reverse("classes:session_detail", args=[cc.klass.pk, day])
     if (answer.status, answer.location) != (302, expected):
         raise HttpError(
@@ -316,7 +320,9 @@ def query_counts(user, groups) -> dict[str, dict[int, int]]:
         url = reverse("classes:capture", args=[cc.klass.pk, day])
         csrf = token(client.get(url).content.decode())
         with CaptureQueriesContext(connection) as view:
-            response = client.post(url, capture_form(csrf, values))
+            response = client.post(
+                url, capture_form(csrf, values, issue_key(user=user, purpose=url))
+            )
         if response.status_code != 302:
             raise HttpError(f"in-process capture: {response.status_code}")
         counts["view"][size] = len(view)
@@ -338,7 +344,7 @@ def measure(*, user, groups, browser: Browser, raw, rounds: int, warmup: int) ->
                 if path == "service":
                     ms = run_service(cc, user, day, values)
                 elif path == "http":
-                    ms = run_http(cc, browser, csrf, day, values)
+                    ms = run_http(cc, user, browser, csrf, day, values)
                 else:
                     ms = run_baseline(raw, cc, user, day, values)
                 if round_ >= warmup:

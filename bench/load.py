@@ -27,7 +27,9 @@ from classes.models import AttendanceSession, Class, LearnerAttendance
 from classes.schedule import expand
 from classes.selectors import schedule_spec
 from progression.models import HoursLog
+from submissions.keys import FIELD_NAME
 
+SUBMISSION_KEY = re.compile(r'name="submission_key" value="([^"]+)"')
 PREVIOUS = re.compile(r'id="previous_(\d+)">Previous: (\w+) of (\d+)')
 DUPLICATES = """
 SELECT 'session' AS what, COUNT(*) FROM (
@@ -67,10 +69,18 @@ def waiting_sessions(user) -> list[tuple[int, object]]:
     return sorted(found, key=lambda s: s[1])
 
 
+def submission_key(page: str) -> str:
+    """The capture page's one-time submission key, as the browser sends it back."""
+    match = SUBMISSION_KEY.search(page)
+    if match is None:
+        raise RuntimeError("the capture page carries no submission key")
+    return match.group(1)
+
+
 def capture_form(page: str) -> tuple[dict[str, str], int]:
     """A filled-in capture form: most learners present two hours, every fourth 1.5,
     pages a little further than their previous one."""
-    form = {"csrfmiddlewaretoken": token(page)}
+    form = {"csrfmiddlewaretoken": token(page), FIELD_NAME: submission_key(page)}
     learners = PREVIOUS.findall(page)
     for i, (learner, previous, total) in enumerate(learners):
         before = int(previous) if previous.isdigit() else 0

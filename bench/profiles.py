@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from bench import capture
 from bench.seed import ADMIN_USERNAME
+from submissions.keys import issue_key
 
 
 def write_all(*, user, group, folder: Path) -> dict:
@@ -27,9 +28,10 @@ def write_all(*, user, group, folder: Path) -> dict:
     cc, day, values = group.take()
     post_cc, post_day, post_values = group.take()
     post_url = reverse("classes:capture", args=[post_cc.klass.pk, post_day])
+    post_form = capture.capture_form("", post_values, issue_key(user=user, purpose=post_url))
     jobs = {
         "capture-service-30": lambda: capture.run_service(cc, user, day, values),
-        "capture-request-30": lambda: client.post(post_url, capture.capture_form("", post_values)),
+        "capture-request-30": lambda: client.post(post_url, post_form),
         "admin-hourslog-first-page": lambda: admin.get(
             reverse("admin:progression_hourslog_changelist")
         ),

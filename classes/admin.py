@@ -8,8 +8,8 @@ from attendance_project.admin_mixins import (
     ReadOnlyAdminMixin,
     ReadOnlyInlineMixin,
 )
-from classes.admin_enrolments import ENROL_PURPOSE, end_enrolments, enrol_from_admin
-from classes.admin_sessions import CREDIT_PURPOSE, CreditedFilter, credit_now, void_sessions
+from classes.admin_enrolments import end_enrolments, enrol_from_admin
+from classes.admin_sessions import CreditedFilter, credit_now, void_sessions
 from classes.models import (
     AttendanceSession,
     BackupFacilitator,
@@ -115,7 +115,6 @@ class ClassAdminForm(forms.ModelForm):
 @admin.register(Class)
 class ClassAdmin(KeyedChangeFormMixin, admin.ModelAdmin):
     form = ClassAdminForm
-    submission_purpose = ENROL_PURPOSE
     list_display = ["code", "client", "programme", "site", "facilitator", "status", "stop_date"]
     list_filter = ["status", "client", "programme__class_type"]
     list_select_related = ["client", "programme", "facilitator"]
@@ -172,7 +171,6 @@ class EnrolmentHistoryInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 @admin.register(Enrolment)
 class EnrolmentAdmin(KeyedChangeFormMixin, admin.ModelAdmin):
-    submission_purpose = ENROL_PURPOSE
     actions = [end_enrolments]
     inlines = [EnrolmentHistoryInline]
     list_display = ["learner", "klass", "start_date", "end_date", "status"]
@@ -378,7 +376,7 @@ class LearnerAttendanceAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.Mod
         return super().get_queryset(request).annotate(credited=credited())
 
     def changelist_view(self, request, extra_context=None):
-        key = issue_key(user=request.user, purpose=CREDIT_PURPOSE)
+        key = issue_key(user=request.user, purpose=request.path)
         extra_context = {**(extra_context or {}), "submission_key": key}
         return super().changelist_view(request, extra_context)
 

@@ -21,8 +21,6 @@ from submissions.keys import (
 )
 
 ENDED = "{learner}'s enrolment in {klass} ended on {date} ({status})."
-END_PURPOSE = "admin end enrolments"
-ENROL_PURPOSE = "admin enrol"
 
 
 class EndEnrolmentForm(forms.Form):
@@ -49,14 +47,14 @@ class EndEnrolmentForm(forms.Form):
 def end_enrolments(modeladmin, request, queryset):
     enrolments = list(queryset.select_related("learner", "klass").order_by("pk"))
     form = EndEnrolmentForm(request.POST if "apply" in request.POST else None)
-    key = issue_key(user=request.user, purpose=END_PURPOSE)
+    key = issue_key(user=request.user, purpose=request.path)
     if form.is_bound:
-        key = reissue_or_keep(request.POST, user=request.user, purpose=END_PURPOSE)
+        key = reissue_or_keep(request.POST, user=request.user, purpose=request.path)
         try:
             submission = key_from_post(
                 request.POST,
                 user=request.user,
-                purpose=END_PURPOSE,
+                purpose=request.path,
                 outcome_url=reverse("admin:classes_enrolment_changelist"),
             )
         except InvalidSubmission as invalid:
@@ -106,7 +104,7 @@ def enrol_from_admin(request, *, learner, klass, start_date, modeladmin) -> Enro
         submission = key_from_post(
             request.POST,
             user=request.user,
-            purpose=ENROL_PURPOSE,
+            purpose=request.path,
             outcome_url=reverse("admin:classes_class_change", args=[klass.pk]),
         )
         enrolment, _ = enrol_learner(

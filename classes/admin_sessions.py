@@ -27,8 +27,6 @@ TOO_MANY_TO_CREDIT = (
     "Only the first {limit} selected rows were processed; run “credit now” again for the rest."
 )
 NOTHING_TO_CREDIT = "None of the selected rows needs crediting (any more)."
-VOID_PURPOSE = "admin void sessions"
-CREDIT_PURPOSE = "admin credit now"
 # Each row gets its own message; more than this many at once is no longer readable.
 CREDIT_LIMIT = 500
 
@@ -46,12 +44,12 @@ def void_sessions(modeladmin, request, queryset):
     """Reverse the hours of the selected sessions and return them to pending."""
     sessions = list(queryset.select_related("klass").order_by("session_date", "pk"))
     form = VoidForm(request.POST if "apply" in request.POST else None)
-    key = issue_key(user=request.user, purpose=VOID_PURPOSE)
+    key = issue_key(user=request.user, purpose=request.path)
     if form.is_bound:
-        key = reissue_or_keep(request.POST, user=request.user, purpose=VOID_PURPOSE)
+        key = reissue_or_keep(request.POST, user=request.user, purpose=request.path)
         try:
             submission = key_from_post(
-                request.POST, user=request.user, purpose=VOID_PURPOSE, outcome_url=_list_url()
+                request.POST, user=request.user, purpose=request.path, outcome_url=_list_url()
             )
         except InvalidSubmission as invalid:
             form.is_valid()
@@ -131,7 +129,7 @@ def credit_now(modeladmin, request, queryset):
         submission = key_from_post(
             request.POST,
             user=request.user,
-            purpose=CREDIT_PURPOSE,
+            purpose=request.path,
             outcome_url=reverse("admin:classes_learnerattendance_changelist"),
         )
     except InvalidSubmission as invalid:

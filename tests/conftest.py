@@ -10,6 +10,7 @@ import zoneinfo
 import pytest
 
 from progression.selectors import ledger_mismatches
+from tests.clients import FormClient
 from tests.factories import (
     AdminUserFactory,
     ClassFactory,
@@ -27,6 +28,12 @@ WEDNESDAY = datetime.date(2026, 3, 4)
 
 
 @pytest.fixture
+def client():
+    """pytest-django's client, sending forms with their one-time keys (tests/clients.py)."""
+    return FormClient()
+
+
+@pytest.fixture
 def own_facilitator(db):
     return UserFactory(username="facilitator.own", first_name="Thandi", last_name="Mokoena")
 
@@ -39,6 +46,18 @@ def other_facilitator(db):
 @pytest.fixture
 def admin_user(db):
     return AdminUserFactory(username="office.admin", first_name="Ayesha", last_name="Patel")
+
+
+@pytest.fixture
+def office_admin(db):
+    """An office admin: staff, in the Office admins group (classes/roles.py)."""
+    from django.contrib.auth.models import Group
+
+    from classes.roles import OFFICE_ADMINS
+
+    user = UserFactory(username="office", first_name="Lerato", last_name="Molefe", is_staff=True)
+    user.groups.add(Group.objects.get(name=OFFICE_ADMINS))
+    return user
 
 
 @pytest.fixture

@@ -142,6 +142,19 @@ FROM learner_lp_tracking;
 """
 
 
+ENROL = (
+    "INSERT INTO class_enrolments (learner_id, class_id, start_date, status, updated_at)"
+    " SELECT (SELECT id FROM learners), id, '2026-01-05', 'enrolled', now() FROM classes;"
+)
+ATTEND = (
+    "UPDATE class_attendance_sessions SET status = 'captured', captured_at = now(),"
+    " captured_by_id = (SELECT id FROM auth_user);"
+    " INSERT INTO class_attendance_learners (session_id, learner_id, hours_trained,"
+    " hours_present, page_number, updated_at)"
+    " SELECT id, (SELECT id FROM learners), 3, 2, 5, now() FROM class_attendance_sessions;"
+)
+
+
 @pytest.mark.parametrize(
     ("statement", "constraint"),
     [
@@ -168,6 +181,24 @@ FROM learner_lp_tracking;
             " updated_at) SELECT learner_id, class_type_subject_id, '2026-02-01', now()"
             " FROM learner_lp_tracking",
             "learner_lp_tracking_one_in_progress",
+        ),
+        # Issue 9: history that cannot be rewritten.
+        (
+            ENROL
+            + "INSERT INTO learners (first_names, surname, id_number, race, gender, updated_at)"
+            " VALUES ('Sipho', 'Nkosi', '9001015800085', 'african', 'male', now());"
+            " UPDATE class_enrolments SET learner_id = (SELECT max(id) FROM learners)",
+            "learner and class cannot change",
+        ),
+        (
+            ENROL + ATTEND + "DELETE FROM class_enrolments",
+            "has attendance; it cannot be deleted",
+        ),
+        (
+            ATTEND + "INSERT INTO class_type_subjects (class_type_id, code, name, subject_duration,"
+            " total_pages) SELECT id, 'BE2', 'Writing', 60, 100 FROM class_types;"
+            " UPDATE classes SET class_type_subject_id = (SELECT max(id) FROM class_type_subjects)",
+            "programme of class C1 is fixed",
         ),
     ],
 )

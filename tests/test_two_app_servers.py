@@ -42,6 +42,7 @@ BROWSERS_PER_USER = 2
 # "This session was already captured by": the text before the name and time.
 ALREADY_CAPTURED = ALREADY_RECORDED.partition(" {who}")[0].format(what="captured")
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+SUBMISSION_KEY = re.compile(r'name="submission_key" value="([^"]+)"')
 
 
 # --- two gunicorn servers -------------------------------------------------------------
@@ -164,6 +165,7 @@ class Submit:
     session_date: datetime.date
     learner_ids: tuple[int, int, int]
     page_number: int  # unique per date: tells the winning submit's values apart
+    submission_key: str = ""
     post: Response | None = None
     shown: Response | None = None
 
@@ -179,6 +181,7 @@ class Submit:
         present, part_time, absent = self.learner_ids
         return {
             "csrfmiddlewaretoken": self.browser.form_token,
+            "submission_key": self.submission_key,
             f"hours_{present}": "2",
             f"page_{present}": str(self.page_number),
             f"hours_{part_time}": "1.5",
@@ -273,6 +276,14 @@ def test_captures_fired_at_two_servers_at_once_are_recorded_once_per_session(
         for browser_index, browser in enumerate(browsers)
         for port_index, port in enumerate(ports)
     ]
+    # Each tab opened its own capture form first, so each submit has its own
+    # one-time key: what races below is the session, not a replayed key.
+    for submit in submits:
+        url = reverse("classes:capture", args=[submit.class_id, submit.session_date])
+        page = submit.browser.request(submit.port, "GET", url)
+        match = SUBMISSION_KEY.search(page.text)
+        assert match, page.text[:2000]
+        submit.submission_key = match.group(1)
     results = fire_at_once(submits)
 
     errors = [r for r in results if not isinstance(r, Submit)]

@@ -37,7 +37,6 @@ from submissions.http import replay_response
 from submissions.keys import AlreadySubmitted, InvalidSubmission, key_from_post, reissue_or_keep
 
 MANUAL_HOURS_LOGGED = "Logged {present} of {trained} hours for {learner}."
-MANUAL_HOURS_PURPOSE = "admin manual hours"
 
 # The CSV's columns: header and the field each is read from (one query, no model
 # instances: rows are streamed straight from the database cursor).
@@ -212,7 +211,7 @@ class HoursLogAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         if not request.user.has_perm("progression.add_hourslog"):
             raise PermissionDenied
         form = ManualHoursForm(request.POST or None, initial=request.GET.dict())
-        key = reissue_or_keep(request.POST, user=request.user, purpose=MANUAL_HOURS_PURPOSE)
+        key = reissue_or_keep(request.POST, user=request.user, purpose=request.path)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             done_url = (
@@ -229,7 +228,7 @@ class HoursLogAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
                     submission=key_from_post(
                         request.POST,
                         user=request.user,
-                        purpose=MANUAL_HOURS_PURPOSE,
+                        purpose=request.path,
                         outcome_url=done_url,
                     ),
                     same_entry_confirmed=data["same_entry_confirmed"],

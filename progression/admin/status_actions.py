@@ -55,7 +55,7 @@ def _action_page(
     apply: Callable[..., str],
 ):
     progressions = list(queryset.select_related("learner", "programme", "klass").order_by("pk"))
-    purpose = f"progression {action}"
+    purpose = request.path  # keys are good for the form they came with only
     if request.POST.get(FROM_CHANGE_PAGE) and len(progressions) == 1:
         done_url = reverse("admin:progression_progression_change", args=[progressions[0].pk])
     else:

@@ -242,7 +242,7 @@ def test_the_roster_is_who_was_enrolled_on_the_date(scheduled_class, own_facilit
             rows=[*monday_rows, LearnerEntry(late.learner_id, "3", "5")],
         ),
     )
-    assert refused.problems[0].message == texts.NOT_ON_ROSTER.format(learner_id=late.learner_id)
+    assert refused.problems[0].message == texts.NOT_ON_ROSTER.format(learner=late.learner)
     capture(scheduled_class, own_facilitator, rows=monday_rows)
 
     # Wednesday: the late joiner is there, the leaver is not.
@@ -262,9 +262,7 @@ def test_a_tampered_learner_id_rejects_the_whole_capture(scheduled_class, own_fa
     refused = assert_refused(
         CaptureRejected, lambda: capture(scheduled_class, own_facilitator, rows=rows)
     )
-    assert [p.message for p in refused.problems] == [
-        texts.NOT_ON_ROSTER.format(learner_id=stranger.pk)
-    ]
+    assert [p.message for p in refused.problems] == [texts.NOT_ON_ROSTER.format(learner=stranger)]
 
 
 def test_a_missing_or_duplicated_learner_row_is_refused(scheduled_class, own_facilitator):

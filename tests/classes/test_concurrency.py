@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 
 from classes.models import AttendanceSession, LearnerAttendance, SessionHistory
 from classes.services import LearnerEntry, SessionChangedMeanwhile, correct_session
@@ -11,6 +10,7 @@ from progression.models import HoursLog, Progression
 from progression.services import ProgressionService
 from tests.classes.conftest import MONDAY, capture_monday, roster_ids
 from tests.classes.test_views import capture_post, urls
+from tests.clients import FormClient
 from tests.conftest import assert_ledger_consistent
 from tests.factories import EnrolmentFactory, UserFactory
 from tests.threads import fire_at_once
@@ -35,7 +35,7 @@ def test_ten_simultaneous_captures_of_one_session_make_one_capture(
     url = urls(scheduled_class)["capture"]
     clients = []
     for index in range(SUBMITS):
-        client = Client()
+        client = FormClient()
         client.force_login(own_facilitator if index % 2 else backup)
         clients.append(client)
 
@@ -56,7 +56,7 @@ def test_ten_simultaneous_captures_of_one_session_make_one_capture(
 
 def test_a_capture_racing_a_not_held_mark_leaves_one_of_them(scheduled_class, own_facilitator):
     url = urls(scheduled_class)
-    capturer, marker = Client(), Client()
+    capturer, marker = FormClient(), FormClient()
     capturer.force_login(own_facilitator)
     marker.force_login(own_facilitator)
 
@@ -81,10 +81,10 @@ def test_captures_racing_a_void_end_consistent(scheduled_class, own_facilitator,
     capture_monday(scheduled_class, own_facilitator)
     version = AttendanceSession.objects.get().version
     data = capture_post(scheduled_class, hours=("1", "1", "1"), pages=("6", "6", "6"))
-    capturers = [Client() for _ in range(SUBMITS - 1)]
+    capturers = [FormClient() for _ in range(SUBMITS - 1)]
     for client in capturers:
         client.force_login(own_facilitator)
-    voider = Client()
+    voider = FormClient()
     voider.force_login(admin_user)
     url = urls(scheduled_class)
 

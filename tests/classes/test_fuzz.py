@@ -9,7 +9,6 @@ back, so every example starts from the same database.
 import pytest
 from django.contrib import messages
 from django.db import transaction
-from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +18,7 @@ from progression.models import HoursLog, Progression
 from progression.selectors import ledger_mismatches
 from tests.classes.conftest import MONDAY, WEDNESDAY, roster_ids
 from tests.classes.test_views import urls
+from tests.clients import FormClient
 from tests.factories import EnrolmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +110,7 @@ def setup(scheduled_class, own_facilitator, admin_user):
         entries=[LearnerEntry(pk, "3", "5") for pk in roster_ids(scheduled_class)],
     )
     foreign = [EnrolmentFactory().learner_id for _ in range(2)]
-    facilitator, admin = Client(), Client()
+    facilitator, admin = FormClient(), FormClient()
     facilitator.force_login(own_facilitator)
     admin.force_login(admin_user)
     return scheduled_class, roster_ids(scheduled_class), foreign, facilitator, admin
@@ -150,7 +150,7 @@ def test_correct_and_void_posts(setup):
 
 def test_another_classes_session_ids_are_404(setup, other_facilitator):
     klass, own, _, _, _ = setup
-    stranger = Client()
+    stranger = FormClient()
     stranger.force_login(other_facilitator)
 
     @fuzz_settings(15)

@@ -3,14 +3,12 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from classes.models import AttendanceSession, LearnerAttendance
-from classes.roles import OFFICE_ADMINS
 from classes.services import capture as texts
 from classes.views import CAPTURED_MESSAGE
 from progression.models import HoursLog
@@ -31,13 +29,6 @@ def urls(klass, day=MONDAY):
         "correct": reverse("classes:correct", args=[klass.pk, day]),
         "void": reverse("classes:void", args=[klass.pk, day]),
     }
-
-
-@pytest.fixture
-def office_admin(db):
-    user = UserFactory(username="office", is_staff=True)
-    user.groups.add(Group.objects.get(name=OFFICE_ADMINS))
-    return user
 
 
 def capture_post(klass, hours=("3", "2.5", "0"), pages=("12", "9", "")):
