@@ -31,9 +31,8 @@ def refused(sql: str) -> str:
         # foreign-key checks must run first, or PostgreSQL refuses the TRUNCATE for
         # that reason ("pending trigger events") instead of ours.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    with pytest.raises(IntegrityError) as error, transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
+    with pytest.raises(IntegrityError) as error, transaction.atomic(), connection.cursor() as c:
+        c.execute(sql)
     return str(error.value)
 
 
@@ -111,8 +110,11 @@ def test_django_flush_is_refused_without_the_suites_bypass(rows):
 
 def test_only_a_superuser_can_switch_the_triggers_off(db):
     # The suite's bypass: an app role (not a superuser) is refused it.
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE ROLE attendance_app_probe NOLOGIN")
-        with pytest.raises(ProgrammingError, match="permission denied"), transaction.atomic():
+    def switch_off_as_a_plain_role():
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("CREATE ROLE attendance_app_probe NOLOGIN")
             cursor.execute("SET LOCAL ROLE attendance_app_probe")
             cursor.execute("SET LOCAL session_replication_role = replica")
+
+    with pytest.raises(ProgrammingError, match="permission denied"):
+        switch_off_as_a_plain_role()
