@@ -19,6 +19,8 @@ from progression.services.errors import (
 from progression.services.hours import (
     DUPLICATE_LEARNER,
     EMPTY_BATCH,
+    HOURS_BEFORE_START,
+    HOURS_IN_FUTURE,
     HOURS_TOO_LARGE,
     INVALID_HOURS,
     NEGATIVE_HOURS,
@@ -67,6 +69,8 @@ __all__ = [
     "DUPLICATE_LEARNER",
     "EMPTY_BATCH",
     "HELD_NOTE",
+    "HOURS_BEFORE_START",
+    "HOURS_IN_FUTURE",
     "HOURS_TOO_LARGE",
     "INVALID_HOURS",
     "MAX_PORTFOLIO_BYTES",

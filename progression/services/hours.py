@@ -17,6 +17,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection, transaction
 from django.db.models import Case, DecimalField, F, Value, When
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from learners.models import Learner
 from progression.models import (
@@ -44,6 +45,12 @@ EMPTY_BATCH = "There are no hours to log."
 REASON_REQUIRED = "A reason is required to change logged hours."
 UNKNOWN_ROW = "Hours log entry {row_id} does not exist."
 NOT_REVERSIBLE = "Hours log entry {row_id} was already reversed, or is itself a reversal."
+# Hours not from a session are dated by whoever logs them: on a day the progression
+# was running, never in the future (the site's local date) nor before it started.
+HOURS_IN_FUTURE = "Hours for {learner} cannot be logged for {date}: that is in the future."
+HOURS_BEFORE_START = (
+    "Hours for {learner} cannot be logged for {date}: that is before {programme} started ({start})."
+)
 
 TWO_PLACES = Decimal("0.01")
 
@@ -121,6 +128,17 @@ class ProgressionService:
         max_hours = MAX_HOURS_PER_SESSION if session_id is not None else MAX_HOURS_PER_LOG_ROW
         amounts = {entry.learner_id: _checked_hours(entry, max_hours) for entry in entries}
         created_by_id = getattr(created_by, "pk", created_by)
+        if session_id is None:
+            # "Today" is the site's day (TIME_ZONE), as for sessions.
+            log_date = log_date or timezone.localdate()
+            if log_date > timezone.localdate():
+                first = learner_ids[0]
+                raise InvalidHours(
+                    HOURS_IN_FUTURE.format(
+                        learner=_learner_name(first), date=date_format(log_date)
+                    ),
+                    learner_id=first,
+                )
 
         with transaction.atomic():
             session = _session_facts(session_id) if session_id is not None else None
@@ -132,7 +150,7 @@ class ProgressionService:
                 for p in Progression.objects.select_for_update(of=("self",))
                 .filter(learner_id__in=learner_ids, status=Progression.Status.IN_PROGRESS)
                 # Only what the ledger rows need: fewer columns to read and convert.
-                .only("pk", "learner_id", "programme_id", "klass_id")
+                .only("pk", "learner_id", "programme_id", "klass_id", "start_date")
                 .order_by("pk")
             }
             for learner_id in learner_ids:
@@ -141,7 +159,9 @@ class ProgressionService:
             if session is not None:
                 day, class_id = session.log_date, session.class_id
             else:
-                day, class_id = log_date or timezone.localdate(), None
+                day, class_id = log_date, None
+                for learner_id in learner_ids:
+                    _check_started_by(progressions[learner_id], day)
             rows = HoursLog.objects.bulk_create(
                 [
                     HoursLog(
@@ -315,6 +335,22 @@ def _check_progression(
         raise NoInProgressProgression(
             WRONG_PROGRAMME.format(learner=_learner_name(learner_id), programme=programme),
             learner_id=learner_id,
+        )
+
+
+def _check_started_by(progression: Progression, day: datetime.date) -> None:
+    """Hours dated before the progression started would count in its totals while
+    falling outside every dated report of it."""
+    if day < progression.start_date:
+        programme = LearningProgramme.objects.get(pk=progression.programme_id)
+        raise InvalidHours(
+            HOURS_BEFORE_START.format(
+                learner=_learner_name(progression.learner_id),
+                date=date_format(day),
+                programme=programme,
+                start=date_format(progression.start_date),
+            ),
+            learner_id=progression.learner_id,
         )
 
 
