@@ -86,6 +86,7 @@ class Tables:
     exceptions: Table
     enrolments: Table
     progressions: Table
+    progression_history: Table
     sessions: Table
     attendance: Table
     history: Table
@@ -119,6 +120,8 @@ TABLES = [
     ("progressions", "learner_lp_tracking", "hours_trained hours_present status start_date "
      "completion_date notes created_at updated_at class_id learner_id marked_complete_by_id "
      "class_type_subject_id"),
+    ("progression_history", "learner_lp_tracking_status_history",
+     "old_status new_status effective_date changed_at changed_by_id reason tracking_id"),
     ("sessions", "class_attendance_sessions", "session_date status scheduled_hours notes "
      "captured_at created_at updated_at captured_by_id class_id version"),
     ("attendance", "class_attendance_learners", "hours_trained hours_present page_number "
@@ -354,9 +357,34 @@ class Generator:
         self.counts["manual ledger rows"] = written
 
     def _progressions(self) -> None:
+        """One progression per enrolment, with its status history as the services
+        write it: in progress from the first session; a learner who left completed
+        it, or put it on hold, on their last session (so every session they were
+        credited for was held while it was in progress)."""
+        history = self.t.progression_history
         for plan, e, outcome in self.enrolled:
             status = {"enrolled": "in_progress", "completed": "completed"}.get(outcome, "on_hold")
             done = plan.dates[e.last] if status == "completed" else None
+            started, left = plan.dates[e.first], plan.dates[e.last]
+            history.add(
+                "",
+                "in_progress",
+                started,
+                captured_at(started - datetime.timedelta(days=7)),
+                None,
+                f"Started in class {plan.code}.",
+                e.progression_id,
+            )
+            if status != "in_progress":
+                history.add(
+                    "in_progress",
+                    status,
+                    left,
+                    captured_at(left),
+                    self.admin_id,
+                    "",
+                    e.progression_id,
+                )
             self.t.progressions.add(
                 half_hours(e.trained),
                 half_hours(e.present),

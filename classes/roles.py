@@ -22,6 +22,7 @@ OFFICE_ADMIN_PERMISSIONS = {
         "learningprogramme": _MANAGE,
         "progression": ("view", "change"),
         "hourslog": ("view", "add"),
+        "progressionstatuschange": ("view",),
     },
     "classes": {
         "class": (*_MANAGE, "capture_any_class"),

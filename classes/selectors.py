@@ -20,7 +20,8 @@ from classes.models import (
 )
 from classes.schedule import Pause, ScheduleSpec, Slot
 from learners.models import Learner
-from progression.models import HoursLog, Progression
+from progression.models import HoursLog
+from progression.selectors import has_progression_in_progress_on
 
 CAPTURE_ANY_CLASS = "classes.capture_any_class"
 
@@ -94,8 +95,9 @@ def enrolled_on(day: datetime.date, prefix: str = "") -> Q:
 class RosterLearner:
     learner: Learner
     previous_page: int | None
-    # False when the learner has no progression in progress on the class's LP: their
-    # attendance is recorded but no hours can be credited yet (DESIGN rule 8).
+    # False when the learner had no progression on the class's LP in progress on the
+    # session date: their attendance is recorded but no hours can be credited
+    # (DESIGN rule 8). The same rule as the ledger's (progression.selectors).
     creditable: bool
 
 
@@ -117,14 +119,8 @@ def _previous_page(klass: Class, day: datetime.date) -> Subquery:
     )
 
 
-def _creditable(klass: Class) -> Exists:
-    return Exists(
-        Progression.objects.filter(
-            learner_id=OuterRef("learner_id"),
-            programme_id=klass.programme_id,
-            status=Progression.Status.IN_PROGRESS,
-        )
-    )
+def _creditable(klass: Class, day: datetime.date) -> Exists:
+    return has_progression_in_progress_on(programme_id=klass.programme_id, day=day)
 
 
 def roster(klass: Class, day: datetime.date) -> list[RosterLearner]:
@@ -132,7 +128,7 @@ def roster(klass: Class, day: datetime.date) -> list[RosterLearner]:
     enrolments = (
         Enrolment.objects.filter(enrolled_on(day), klass=klass)
         .select_related("learner")
-        .annotate(previous_page=_previous_page(klass, day), creditable=_creditable(klass))
+        .annotate(previous_page=_previous_page(klass, day), creditable=_creditable(klass, day))
         .order_by("learner__surname", "learner__first_names", "learner_id")
     )
     return [RosterLearner(e.learner, e.previous_page, e.creditable) for e in enrolments]
@@ -155,7 +151,7 @@ def recorded_roster(session: AttendanceSession) -> list[RecordedLearner]:
         .select_related("learner")
         .annotate(
             previous_page=_previous_page(klass, session.session_date),
-            creditable=_creditable(klass),
+            creditable=_creditable(klass, session.session_date),
         )
         .order_by("learner__surname", "learner__first_names", "learner_id")
     )

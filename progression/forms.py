@@ -43,11 +43,8 @@ class ManualHoursForm(forms.Form):
         field.help_text = "This is another lesson with the same hours on the same day."
         self.add_error("same_entry_confirmed", message)
 
-    def clean_log_date(self):
-        log_date = self.cleaned_data["log_date"]
-        if log_date > timezone.localdate():
-            raise forms.ValidationError("Hours cannot be logged for a future date.")
-        return log_date
+    # Which dates are allowed (not in the future, not before the progression started)
+    # is ProgressionService's rule; the view shows its message as this form's error.
 
 
 def _date_field(label: str) -> forms.DateField:

@@ -1,7 +1,9 @@
-"""The database-side guard that keeps learner_hours_log append-only (PostgreSQL).
+"""The first database-side guard of learner_hours_log (PostgreSQL), as migration
+progression 0003 and schema/008_corrections.sql installed it.
 
-Used by the migration that installs it; schema/008_corrections.sql carries the same
-statements for ops, and the schema fidelity test compares the two.
+Superseded by the shared guard in progression/append_only_sql.py (migration 0005,
+schema/012): kept unchanged because migration 0003 runs it, and 0005's reverse puts
+it back. New code uses append_only_sql.
 """
 
 APPEND_ONLY_FUNCTION = """

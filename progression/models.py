@@ -177,6 +177,67 @@ class Progression(models.Model):
         return f"{self.learner} – {self.programme.code} ({self.get_status_display()})"
 
 
+class ProgressionStatusChange(models.Model):
+    """One change of a progression's status and the day it took effect: the record
+    that decides which progression a session's hours belong to (DESIGN rule 8, "in
+    progress on the session date"). Append-only: written by the status services in
+    the same transaction as the change; the first row of a progression is its start
+    (no old status)."""
+
+    id = models.BigAutoField(primary_key=True)
+    # No index of its own: the (progression, effective_date, id) index serves it.
+    progression = models.ForeignKey(
+        Progression,
+        on_delete=models.PROTECT,
+        db_column="tracking_id",
+        db_index=False,
+        related_name="status_history",
+    )
+    old_status = models.CharField(
+        max_length=20, choices=Progression.Status.choices, blank=True, default="", db_default=""
+    )
+    new_status = models.CharField(max_length=20, choices=Progression.Status.choices)
+    # The site's local day the new status took effect, as the office entered it (not
+    # necessarily the day it was recorded: changed_at).
+    effective_date = models.DateField()
+    changed_at = models.DateTimeField(db_default=Now())
+    # Empty for changes no person made (enrolment without a user, the backfill).
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField(blank=True, default="", db_default="")
+
+    class Meta:
+        db_table = "learner_lp_tracking_status_history"
+        verbose_name = "progression status change"
+        ordering = ["effective_date", "id"]
+        indexes = [
+            # "The status of this progression on day D": the latest change before D,
+            # and whether one on D started it.
+            models.Index(
+                fields=["progression", "effective_date", "id"], name="lp_status_history_date"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(new_status__in=["in_progress", "on_hold", "completed"])
+                & Q(old_status__in=["", "in_progress", "on_hold", "completed"]),
+                name="lp_status_history_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(old_status=F("new_status")), name="lp_status_history_is_a_change"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        old = self.old_status or "started"
+        return f"{self.progression_id}: {old} → {self.new_status} on {self.effective_date}"
+
+
 class HoursLog(models.Model):
     """The append-only ledger: every hour credited to a progression is one row here.
 

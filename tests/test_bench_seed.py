@@ -15,7 +15,8 @@ from classes.ledger_check import check_ledger
 from classes.models import AttendanceSession, Class, Enrolment, LearnerAttendance
 from classes.schedule import expand
 from classes.selectors import enrolled_on, schedule_spec
-from progression.models import HoursLog, Progression
+from progression.models import HoursLog, Progression, ProgressionStatusChange
+from progression.selectors import progressions_in_progress_on
 
 SCALE = 0.002  # 4 classes, 80 learners, 600 sessions, 2,000 ledger rows
 
@@ -83,6 +84,21 @@ def test_active_classes_leave_sessions_to_capture_and_class_zero_spans_two_years
             if not p.blocked and p.date <= today and p.date not in recorded
         ]
         assert len(waiting) == PENDING_PER_CLASS
+
+
+def test_status_histories_agree_with_the_progressions_and_their_ledger(seeded):
+    progressions = Progression.objects.all()
+    latest = {}
+    for change in ProgressionStatusChange.objects.order_by("effective_date", "id"):
+        latest[change.progression_id] = change.new_status
+    assert latest == {p.pk: p.status for p in progressions}
+    # Every session's hours went to a progression in progress on the session date.
+    rows = HoursLog.objects.filter(session__isnull=False).order_by("pk")
+    for row in rows[:: max(1, rows.count() // 40)]:
+        found = progressions_in_progress_on(
+            learner_ids=[row.learner_id], programme_id=row.programme_id, day=row.log_date
+        )
+        assert found[row.learner_id].pk == row.tracking_id, row
 
 
 def test_a_database_with_classes_is_refused(seeded):

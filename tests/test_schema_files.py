@@ -7,6 +7,7 @@ run (the test database).
 """
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -135,6 +136,9 @@ INSERT INTO class_attendance_sessions (class_id, session_date, scheduled_hours, 
 SELECT id, '2026-03-02', 3, now() FROM classes;
 INSERT INTO learner_lp_tracking (learner_id, class_type_subject_id, start_date, updated_at)
 SELECT (SELECT id FROM learners), id, '2026-01-05', now() FROM class_type_subjects;
+INSERT INTO learner_lp_tracking_status_history (tracking_id, old_status, new_status,
+                                                effective_date)
+SELECT id, '', 'in_progress', start_date FROM learner_lp_tracking;
 INSERT INTO learner_hours_log (learner_id, class_type_subject_id, tracking_id, log_date,
                                hours_trained, hours_present, source)
 SELECT learner_id, class_type_subject_id, id, '2026-03-02', 3, 2, 'manual'
@@ -176,6 +180,20 @@ ATTEND = (
             "DELETE FROM learner_hours_log",
             "learner_hours_log is append-only",
         ),
+        ("TRUNCATE learner_hours_log", "learner_hours_log is append-only: TRUNCATE"),
+        (
+            "UPDATE learner_lp_tracking_status_history SET reason = 'x'",
+            "learner_lp_tracking_status_history is append-only: UPDATE",
+        ),
+        (
+            "DELETE FROM learner_lp_tracking_status_history",
+            "learner_lp_tracking_status_history is append-only: DELETE",
+        ),
+        (
+            "TRUNCATE learner_lp_tracking_status_history",
+            "learner_lp_tracking_status_history is append-only: TRUNCATE",
+        ),
+        ("TRUNCATE learner_lp_tracking CASCADE", "is append-only: TRUNCATE"),
         (
             "INSERT INTO learner_lp_tracking (learner_id, class_type_subject_id, start_date,"
             " updated_at) SELECT learner_id, class_type_subject_id, '2026-02-01', now()"
@@ -205,9 +223,33 @@ ATTEND = (
 def test_the_schema_built_database_enforces_the_rules(schema_dbname, statement, constraint):
     with psycopg.connect(dsn(schema_dbname)) as conn:
         conn.execute(SEED)
+        # The seed's deferred foreign-key checks run now: a TRUNCATE in the same
+        # transaction would be refused for them ("pending trigger events"), not ours.
+        conn.execute("SET CONSTRAINTS ALL IMMEDIATE")
         with pytest.raises(psycopg.errors.IntegrityError, match=constraint):
             conn.execute(statement)
         conn.rollback()
+
+
+@pytest.mark.parametrize("table", ["learner_hours_log", "learner_lp_tracking_status_history"])
+def test_both_databases_refuse_truncate_of_an_append_only_table(
+    schema_dbname, migrated_dbname, table
+):
+    # Statement-level: refused even on an empty table, whoever owns it.
+    for dbname in (schema_dbname, migrated_dbname):
+        with psycopg.connect(dsn(dbname)) as conn:
+            with pytest.raises(psycopg.errors.IntegrityError, match=f"{table} is append-only"):
+                conn.execute(f"TRUNCATE {table}")
+            conn.rollback()
+
+
+def test_no_schema_file_grants_truncate_or_all_privileges():
+    # The app role gets DML only (README, ops section): TRUNCATE would empty the
+    # append-only tables past their row triggers' reach, were the trigger ever dropped.
+    for path in SCHEMA_FILES:
+        # The privileges: what stands between GRANT and ON.
+        granted = re.findall(r"\bGRANT\b(.*?)\bON\b", path.read_text(), flags=re.I | re.S)
+        assert not [g for g in granted if re.search(r"\b(TRUNCATE|ALL)\b", g, re.I)], path.name
 
 
 @pytest.mark.django_db

@@ -1,10 +1,13 @@
 """Crediting attendance recorded while the learner had no programme in progress.
 
 DESIGN rule 8: a capture records every roster learner's attendance row, but hours go
-to the ledger only for learners with a progression in progress on the class's LP.
-Once such a progression exists, an office admin credits the rows: the hours-log rows
-are written through `ProgressionService.log_hours_batch` with the session, exactly as
-the capture would have written them (source "attendance", dated on the session date).
+to the ledger only for learners whose progression on the class's LP was in progress
+on the session date. Once the office has put that right (a progression started or
+resumed with a date on or before the session's), an office admin credits the rows:
+the hours-log rows are written through `ProgressionService.log_hours_batch` with the
+session, exactly as the capture would have written them (source "attendance", dated
+on the session date). Which rows can be credited is decided by the same rule
+(`progressions_in_progress_on`) as the ledger and the capture page use.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from django.utils.formats import date_format
 from classes.models import AttendanceSession, Class, LearnerAttendance
 from classes.selectors import credited
 from classes.services.capture import NotAllowed, _hours
-from progression.models import HoursLog, Progression
+from progression.models import HoursLog
+from progression.selectors import progressions_in_progress_on
 from progression.services import HoursEntry, ProgressionError, ProgressionService
 from submissions.keys import AlreadySubmitted, Submission, record_submission
 
@@ -29,8 +33,8 @@ CREDIT_PERMISSION = "progression.add_hourslog"
 CREDIT_NOT_ALLOWED = "Only office admins can credit hours."
 CREDITED = "Credited {present} of {trained} hours to {learner} for {klass} on {date}."
 NO_PROGRAMME_YET = (
-    "{learner} still has no programme in progress on {programme}: their hours for "
-    "{klass} on {date} were not credited."
+    "{learner} had no programme in progress on {programme} on {date}: their hours for "
+    "{klass} that day were not credited."
 )
 ALREADY_CREDITED = "{learner}'s hours for {klass} on {date} were already credited."
 ROW_GONE = (
@@ -58,10 +62,11 @@ def credit_uncredited(
 ) -> list[CreditOutcome]:
     """Credit the hours of these attendance rows where that is now possible.
 
-    One transaction per session. Rows already credited, or whose learner still has
-    no programme in progress on the class's LP, are reported, not credited. Returns
-    one outcome per row, in id order. With a `submission`, each session's transaction
-    records its own key derived from it, so a replayed form credits nothing twice.
+    One transaction per session. Rows already credited, or whose learner had no
+    programme in progress on the class's LP on the session date, are reported, not
+    credited. Returns one outcome per row, in id order. With a `submission`, each
+    session's transaction records its own key derived from it, so a replayed form
+    credits nothing twice.
     """
     if not credited_by.has_perm(CREDIT_PERMISSION):
         raise NotAllowed(CREDIT_NOT_ALLOWED)
@@ -103,17 +108,15 @@ def _credit_session(
                 .annotate(credited=credited())
                 .order_by("pk")
             )
-            # Locked in id order, as log_hours_batch locks them: a progression put on
-            # hold meanwhile cannot slip between this check and the batch.
+            # Locked in id order, as log_hours_batch locks them: a status change
+            # meanwhile cannot slip between this check and the batch.
             in_progress = set(
-                Progression.objects.select_for_update()
-                .filter(
-                    learner_id__in=[row.learner_id for row in rows],
+                progressions_in_progress_on(
+                    learner_ids=[row.learner_id for row in rows],
                     programme_id=klass.programme_id,
-                    status=Progression.Status.IN_PROGRESS,
+                    day=session.session_date,
+                    lock=True,
                 )
-                .order_by("pk")
-                .values_list("learner_id", flat=True)
             )
             outcomes, to_credit = _sort_out(rows, in_progress, klass, session)
             if to_credit:

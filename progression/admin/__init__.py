@@ -4,6 +4,6 @@ Importing the modules registers their admins (Django's autodiscover imports this
 package).
 """
 
-from progression.admin import catalogue, hours_log, progressions
+from progression.admin import catalogue, hours_log, progressions, status_history
 
-__all__ = ["catalogue", "hours_log", "progressions"]
+__all__ = ["catalogue", "hours_log", "progressions", "status_history"]

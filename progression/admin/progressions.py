@@ -21,6 +21,7 @@ from progression.admin.status_actions import (
     resume_progressions,
     start_programmes,
 )
+from progression.admin.status_history import StatusHistoryInline
 from progression.models import HoursLog, Progression
 from progression.progress import (
     attendance_percent,
@@ -88,7 +89,7 @@ class ProgressionAdmin(admin.ModelAdmin):
         "portfolio_link",
     ]
     fields = [*readonly_fields, "notes"]
-    inlines = [HoursLogInline]
+    inlines = [StatusHistoryInline, HoursLogInline]
     actions = [hold_progressions, resume_progressions, complete_progressions, start_programmes]
 
     class Media:

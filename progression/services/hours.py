@@ -17,6 +17,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection, transaction
 from django.db.models import Case, DecimalField, F, Value, When
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from learners.models import Learner
 from progression.models import (
@@ -26,11 +27,14 @@ from progression.models import (
     LearningProgramme,
     Progression,
 )
+from progression.selectors import progressions_in_progress_on
 from progression.services.errors import InvalidHours, NoInProgressProgression, UnknownSession
 from progression.services.status import start_progression
 
 NO_IN_PROGRESS_PROGRESSION = "{learner} has no learning programme in progress."
-WRONG_PROGRAMME = "{learner} has no progression in progress on {programme}."
+NO_PROGRESSION_ON_SESSION_DATE = (
+    "{learner} had no progression in progress on {programme} on {date}."
+)
 INVALID_HOURS = "Hours {field} for {learner} must be a number with at most two decimals."
 NEGATIVE_HOURS = "Hours {field} for {learner} cannot be negative."
 HOURS_TOO_LARGE = "Hours {field} for {learner} cannot be more than {limit}."
@@ -44,6 +48,12 @@ EMPTY_BATCH = "There are no hours to log."
 REASON_REQUIRED = "A reason is required to change logged hours."
 UNKNOWN_ROW = "Hours log entry {row_id} does not exist."
 NOT_REVERSIBLE = "Hours log entry {row_id} was already reversed, or is itself a reversal."
+# Hours not from a session are dated by whoever logs them: on a day the progression
+# was running, never in the future (the site's local date) nor before it started.
+HOURS_IN_FUTURE = "Hours for {learner} cannot be logged for {date}: that is in the future."
+HOURS_BEFORE_START = (
+    "Hours for {learner} cannot be logged for {date}: that is before {programme} started ({start})."
+)
 
 TWO_PLACES = Decimal("0.01")
 
@@ -103,9 +113,11 @@ class ProgressionService:
     ) -> list[HoursLog]:
         """Log hours for several learners at once, with a fixed number of queries.
 
-        With a session, each learner's hours go to their in-progress progression on
-        the session's class's LP and are dated on the session date; without one, to
-        their in-progress progression, dated `log_date` (default: today, local time).
+        With a session, each learner's hours go to their progression on the session's
+        class's LP that was in progress on the session date (DESIGN rule 8; on hold
+        or completed since is fine) and are dated on the session date. Without one,
+        to their progression in progress now, dated `log_date` (default: today, local
+        time), which can be neither in the future nor before that progression started.
         All or nothing: any invalid entry raises ProgressionError and writes nothing.
         """
         if source not in HoursLog.Source.values:
@@ -121,27 +133,20 @@ class ProgressionService:
         max_hours = MAX_HOURS_PER_SESSION if session_id is not None else MAX_HOURS_PER_LOG_ROW
         amounts = {entry.learner_id: _checked_hours(entry, max_hours) for entry in entries}
         created_by_id = getattr(created_by, "pk", created_by)
+        if session_id is None:
+            # "Today" is the site's day (TIME_ZONE), as for sessions.
+            log_date = log_date or timezone.localdate()
+            if log_date > timezone.localdate():
+                first = learner_ids[0]
+                raise InvalidHours(
+                    HOURS_IN_FUTURE.format(
+                        learner=_learner_name(first), date=date_format(log_date)
+                    ),
+                    learner_id=first,
+                )
 
         with transaction.atomic():
-            session = _session_facts(session_id) if session_id is not None else None
-            # Lock the progressions we are about to change, in id order so that two
-            # batches over overlapping learners cannot deadlock: without the lock two
-            # concurrent calls could both add to the totals they read.
-            progressions = {
-                p.learner_id: p
-                for p in Progression.objects.select_for_update(of=("self",))
-                .filter(learner_id__in=learner_ids, status=Progression.Status.IN_PROGRESS)
-                # Only what the ledger rows need: fewer columns to read and convert.
-                .only("pk", "learner_id", "programme_id", "klass_id")
-                .order_by("pk")
-            }
-            for learner_id in learner_ids:
-                _check_progression(progressions.get(learner_id), learner_id, session)
-
-            if session is not None:
-                day, class_id = session.log_date, session.class_id
-            else:
-                day, class_id = log_date or timezone.localdate(), None
+            progressions, day, class_id = _locked_progressions(learner_ids, session_id, log_date)
             rows = HoursLog.objects.bulk_create(
                 [
                     HoursLog(
@@ -302,19 +307,74 @@ def _session_facts(session_id: int) -> _SessionFacts:
     return _SessionFacts(*row)
 
 
-def _check_progression(
-    progression: Progression | None, learner_id: int, session: _SessionFacts | None
-) -> None:
-    if progression is None:
-        raise NoInProgressProgression(
-            NO_IN_PROGRESS_PROGRESSION.format(learner=_learner_name(learner_id)),
-            learner_id=learner_id,
+def _locked_progressions(
+    learner_ids: list[int], session_id: int | None, log_date: datetime.date | None
+) -> tuple[dict[int, Progression], datetime.date, int | None]:
+    """Each learner's progression that the hours go to, locked in id order (two batches
+    over overlapping learners cannot deadlock; without the lock two concurrent calls
+    could both add to the totals they read), with the ledger rows' date and class.
+    Raises NoInProgressProgression naming the first learner without one."""
+    if session_id is not None:
+        session = _session_facts(session_id)
+        day, class_id = session.log_date, session.class_id
+        # DESIGN rule 8: the progression on the class's LP that was in progress
+        # on the session date, even if it is on hold or completed by now.
+        progressions = progressions_in_progress_on(
+            learner_ids=learner_ids,
+            programme_id=session.programme_id,
+            day=day,
+            lock=True,
         )
-    if session is not None and progression.programme_id != session.programme_id:
-        programme = LearningProgramme.objects.get(pk=session.programme_id)
-        raise NoInProgressProgression(
-            WRONG_PROGRAMME.format(learner=_learner_name(learner_id), programme=programme),
-            learner_id=learner_id,
+        for learner_id in learner_ids:
+            if learner_id not in progressions:
+                raise _no_progression_on_session_date(learner_id, session)
+    else:
+        day, class_id = log_date, None
+        progressions = {
+            p.learner_id: p
+            for p in Progression.objects.select_for_update(of=("self",))
+            .filter(learner_id__in=learner_ids, status=Progression.Status.IN_PROGRESS)
+            # Only what the ledger rows need: fewer columns to read and convert.
+            .only("pk", "learner_id", "programme_id", "klass_id", "start_date")
+            .order_by("pk")
+        }
+        for learner_id in learner_ids:
+            if learner_id not in progressions:
+                raise NoInProgressProgression(
+                    NO_IN_PROGRESS_PROGRESSION.format(learner=_learner_name(learner_id)),
+                    learner_id=learner_id,
+                )
+            _check_started_by(progressions[learner_id], day)
+    return progressions, day, class_id
+
+
+def _no_progression_on_session_date(
+    learner_id: int, session: _SessionFacts
+) -> NoInProgressProgression:
+    programme = LearningProgramme.objects.get(pk=session.programme_id)
+    return NoInProgressProgression(
+        NO_PROGRESSION_ON_SESSION_DATE.format(
+            learner=_learner_name(learner_id),
+            programme=programme,
+            date=date_format(session.log_date),
+        ),
+        learner_id=learner_id,
+    )
+
+
+def _check_started_by(progression: Progression, day: datetime.date) -> None:
+    """Hours dated before the progression started would count in its totals while
+    falling outside every dated report of it."""
+    if day < progression.start_date:
+        programme = LearningProgramme.objects.get(pk=progression.programme_id)
+        raise InvalidHours(
+            HOURS_BEFORE_START.format(
+                learner=_learner_name(progression.learner_id),
+                date=date_format(day),
+                programme=programme,
+                start=date_format(progression.start_date),
+            ),
+            learner_id=progression.learner_id,
         )
 
 

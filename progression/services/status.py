@@ -6,6 +6,11 @@ index `learner_lp_tracking_one_in_progress` holds it in the database). Every cha
 here locks the learner's row first, as `start_progression` always did, so two changes
 for one learner (two office admins, or an admin and an enrolment) run one after the
 other and the second sees what the first did.
+
+Every change is also recorded in the progression's status history, in the same
+transaction, with the day it took effect: that history decides which progression a
+session's hours go to (DESIGN rule 8, progression.selectors.in_progress_on). Its
+changes are kept in date order: none takes effect before the previous one.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from learners.models import Learner
-from progression.models import LearningProgramme, Progression
+from progression.models import LearningProgramme, Progression, ProgressionStatusChange
 from progression.services.errors import StatusChangeRefused
 from progression.services.portfolio import checked_portfolio_kind
 from submissions.keys import Submission, record_submission
@@ -46,6 +51,12 @@ RESUME_INSTEAD = "{learner} has {programme} on hold; resume it instead of starti
 CLASS_NOT_ON_PROGRAMME = "Class {klass} follows {class_programme}, not {programme}."
 DATE_BEFORE_START = "{date} is before {learner} started {programme} ({start})."
 DATE_IN_FUTURE = "{date} is in the future; use today or an earlier date."
+DATE_BEFORE_LAST_CHANGE = (
+    "{date} is before the last status change of {learner}'s {programme} ({last}); "
+    "use that date or a later one."
+)
+# The reason recorded with a progression's first history row.
+STARTED_REASON = "Started{in_class}."
 
 
 @dataclass(frozen=True)
@@ -61,12 +72,15 @@ def start_progression(
     programme: LearningProgramme,
     start_date: datetime.date,
     klass=None,
+    started_by: AbstractBaseUser | None = None,
 ) -> Progression:
     """Start (or continue) the learner's progression on `programme`.
 
     An in-progress progression on the same LP is kept: hours continue to count
     towards it. One on a different LP is put on hold with a note saying why, so
-    that the one-in-progress rule holds and nothing is silently dropped.
+    that the one-in-progress rule holds and nothing is silently dropped. It goes on
+    hold on `start_date`, or on its last status change if that is later (a
+    backdated enrolment), so that its history stays in date order.
     """
     with transaction.atomic():
         # Serialise progression changes per learner: two enrolments of the same
@@ -75,17 +89,21 @@ def start_progression(
         current = Progression.objects.filter(learner=learner, status=Status.IN_PROGRESS).first()
         if current is not None and current.programme_id == programme.pk:
             return current
+        in_class = f" in class {klass}" if klass is not None else ""
         if current is not None:
-            in_class = f" in class {klass}" if klass is not None else ""
+            held_from = max(start_date, _last_change_date(current) or current.start_date)
             note = PUT_ON_HOLD_NOTE.format(
-                date=start_date.isoformat(), programme=programme, in_class=in_class
+                date=held_from.isoformat(), programme=programme, in_class=in_class
             )
             current.status = Status.ON_HOLD
             current.notes = f"{current.notes}\n{note}".strip()
             current.save(update_fields=["status", "notes", "updated_at"])
-        return Progression.objects.create(
+            _record(current, Status.IN_PROGRESS, held_from, started_by, note)
+        progression = Progression.objects.create(
             learner=learner, programme=programme, klass=klass, start_date=start_date
         )
+        _record(progression, "", start_date, started_by, STARTED_REASON.format(in_class=in_class))
+        return progression
 
 
 def start_new_programme(
@@ -129,10 +147,16 @@ def start_new_programme(
                 learner_id=learner.pk,
             )
         if current is not None:
-            # The one put on hold must not be held before it started.
+            # The one put on hold must not be held before it started, nor before its
+            # last status change.
             _check_not_before_start(current, start_date, learner)
+            _check_not_before_last_change(current, start_date, learner)
         progression = start_progression(
-            learner=learner, programme=programme, start_date=start_date, klass=klass
+            learner=learner,
+            programme=programme,
+            start_date=start_date,
+            klass=klass,
+            started_by=started_by,
         )
     if current is not None:
         current.refresh_from_db()
@@ -156,6 +180,7 @@ def put_on_hold(
         if locked.status != Status.IN_PROGRESS:
             raise _refused(NOT_IN_PROGRESS, locked, status=locked.get_status_display().lower())
         _check_not_before_start(locked, effective_date, locked.learner)
+        _check_not_before_last_change(locked, effective_date, locked.learner)
         note = HELD_NOTE.format(
             date=date_format(effective_date),
             user=_name(changed_by),
@@ -164,6 +189,7 @@ def put_on_hold(
         locked.status = Status.ON_HOLD
         locked.notes = f"{locked.notes}\n{note}".strip()
         locked.save(update_fields=["status", "notes", "updated_at"])
+        _record(locked, Status.IN_PROGRESS, effective_date, changed_by, reason)
     return locked
 
 
@@ -189,10 +215,12 @@ def resume(
         if other is not None:
             raise _refused(OTHER_IN_PROGRESS, locked, other=other.programme)
         _check_not_before_start(locked, effective_date, locked.learner)
+        _check_not_before_last_change(locked, effective_date, locked.learner)
         note = RESUMED_NOTE.format(date=date_format(effective_date), user=_name(changed_by))
         locked.status = Status.IN_PROGRESS
         locked.notes = f"{locked.notes}\n{note}".strip()
         locked.save(update_fields=["status", "notes", "updated_at"])
+        _record(locked, Status.ON_HOLD, effective_date, changed_by, "")
     return locked
 
 
@@ -216,6 +244,8 @@ def mark_complete(
         if locked.status == Status.COMPLETED:
             raise _refused(ALREADY_COMPLETED, locked, date=date_format(locked.completion_date))
         _check_not_before_start(locked, completion_date, locked.learner)
+        _check_not_before_last_change(locked, completion_date, locked.learner)
+        was = locked.status
         locked.status = Status.COMPLETED
         locked.completion_date = completion_date
         locked.marked_complete_by = completed_by
@@ -226,6 +256,7 @@ def mark_complete(
             locked.portfolio.save(f"portfolio.{kind}", portfolio, save=False)
             fields.append("portfolio")
         locked.save(update_fields=fields)
+        _record(locked, was, completion_date, completed_by, "")
     return locked
 
 
@@ -260,6 +291,52 @@ def _check_not_before_start(progression: Progression, day: datetime.date, learne
                 learner=learner,
                 programme=progression.programme,
                 start=date_format(progression.start_date),
+            ),
+            learner_id=learner.pk,
+        )
+
+
+def _record(
+    progression: Progression,
+    old_status: str,
+    effective_date: datetime.date,
+    changed_by: AbstractBaseUser | None,
+    reason: str,
+) -> None:
+    """Append the change just made to `progression` (its new status is already set) to
+    its status history; the caller's transaction makes the two one."""
+    ProgressionStatusChange.objects.create(
+        progression=progression,
+        old_status=old_status,
+        new_status=progression.status,
+        effective_date=effective_date,
+        changed_by=changed_by,
+        reason=reason,
+    )
+
+
+def _last_change_date(progression: Progression) -> datetime.date | None:
+    return (
+        ProgressionStatusChange.objects.filter(progression=progression)
+        .order_by("-effective_date", "-id")
+        .values_list("effective_date", flat=True)
+        .first()
+    )
+
+
+def _check_not_before_last_change(
+    progression: Progression, day: datetime.date, learner: Learner
+) -> None:
+    # A change dated before the previous one would reorder the history and rewrite
+    # which sessions the progression was in progress for.
+    last = _last_change_date(progression)
+    if last is not None and day < last:
+        raise StatusChangeRefused(
+            DATE_BEFORE_LAST_CHANGE.format(
+                date=date_format(day),
+                learner=learner,
+                programme=progression.programme,
+                last=date_format(last),
             ),
             learner_id=learner.pk,
         )

@@ -1,6 +1,8 @@
 """Sessions and attendance in the admin: filters, voiding with a reason, and the
 "not credited" list with its "credit now" action."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
@@ -124,9 +126,11 @@ def test_voiding_needs_the_void_permission(client, captured):
 
 @pytest.fixture
 def uncredited(scheduled_class, own_facilitator, admin_user):
-    """Monday captured while the first learner's programme was on hold."""
+    """Monday captured while the first learner's programme was on hold (from Sunday)."""
     progression = Progression.objects.get(learner_id=roster_ids(scheduled_class)[0])
-    put_on_hold(progression=progression, effective_date=MONDAY, changed_by=admin_user)
+    put_on_hold(
+        progression=progression, effective_date=datetime.date(2026, 3, 1), changed_by=admin_user
+    )
     capture_monday(scheduled_class, own_facilitator)
     return LearnerAttendance.objects.get(learner_id=progression.learner_id)
 
@@ -145,7 +149,8 @@ def test_the_not_credited_list_and_credit_now(client, admin_user, uncredited, no
     assert list(listed.context["cl"].result_list) == [uncredited]
     still = credit(client, [uncredited.pk])
     progression = Progression.objects.get(learner=uncredited.learner)
-    resume(progression=progression, effective_date=WEDNESDAY, changed_by=admin_user)
+    # Resumed from Monday (the hold was a day early): Monday's hours can go to it.
+    resume(progression=progression, effective_date=MONDAY, changed_by=admin_user)
     credited = credit(client, [uncredited.pk])
     twice = credit(client, [uncredited.pk])  # a double click: the row left the list
     again = credit(client, [uncredited.pk], query="")

@@ -23,7 +23,9 @@ from classes.services import (
     mark_session_not_held,
 )
 from classes.services import capture as texts
+from learners.models import Learner
 from progression.models import HoursLog, Progression
+from progression.services import start_new_programme
 from tests.classes.conftest import MONDAY, WEDNESDAY, roster_ids
 from tests.factories import EnrolmentFactory, LearningProgrammeFactory, UserFactory
 
@@ -354,13 +356,16 @@ def test_a_page_lower_than_before_is_a_warning_to_confirm(scheduled_class, own_f
 
 
 def test_a_learner_without_a_progression_on_the_lp_is_recorded_but_not_credited(
-    scheduled_class, own_facilitator
+    scheduled_class, own_facilitator, admin_user
 ):
     ids = roster_ids(scheduled_class)
-    # The office started another programme for the first learner.
-    Progression.objects.filter(learner_id=ids[0]).update(status="on_hold")
-    Progression.objects.create(
-        learner_id=ids[0], programme=LearningProgrammeFactory(), start_date=MONDAY
+    # The office started another programme for the first learner the day before
+    # Monday, which put the class's one on hold.
+    start_new_programme(
+        learner=Learner.objects.get(pk=ids[0]),
+        programme=LearningProgrammeFactory(),
+        start_date=datetime.date(2026, 3, 1),
+        started_by=admin_user,
     )
 
     session = capture(scheduled_class, own_facilitator)

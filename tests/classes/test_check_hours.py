@@ -1,5 +1,6 @@
 """manage.py check_hours: rule 10 over the whole database, and --fix."""
 
+import datetime
 import os
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from django.db import connection
 
 from classes.services import LearnerEntry, capture_session
 from progression.models import Progression
+from progression.services import put_on_hold
 from tests.classes.conftest import MONDAY, capture_monday, roster_ids
 from tests.database import database_url
 
@@ -67,9 +69,20 @@ def test_an_attendance_row_without_its_hours_is_a_mismatch(captured):
         run()
 
 
-def test_not_credited_rows_are_reported_but_not_errors(scheduled_class, own_facilitator):
-    first = roster_ids(scheduled_class)[0]
-    Progression.objects.filter(learner_id=first).update(status="on_hold")
+def hold_from_sunday(learner_id, admin_user):
+    """The learner's programme on hold from the day before Monday: Monday's hours
+    cannot be credited to it."""
+    put_on_hold(
+        progression=Progression.objects.get(learner_id=learner_id),
+        effective_date=datetime.date(2026, 3, 1),
+        changed_by=admin_user,
+    )
+
+
+def test_not_credited_rows_are_reported_but_not_errors(
+    scheduled_class, own_facilitator, admin_user
+):
+    hold_from_sunday(roster_ids(scheduled_class)[0], admin_user)
     capture_session(
         klass=scheduled_class,
         session_date=MONDAY,
@@ -114,7 +127,7 @@ def test_a_recapture_after_a_void_without_a_programme_is_not_credited_not_a_mism
 
     capture_monday(scheduled_class, own_facilitator)
     void_session(klass=scheduled_class, session_date=MONDAY, voided_by=admin_user, reason="Redo")
-    Progression.objects.filter(learner_id=roster_ids(scheduled_class)[0]).update(status="on_hold")
+    hold_from_sunday(roster_ids(scheduled_class)[0], admin_user)
     capture_monday(scheduled_class, own_facilitator)
 
     output = run()

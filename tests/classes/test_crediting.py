@@ -1,6 +1,7 @@
 """Crediting attendance recorded while the learner had no programme in progress
 (DESIGN rule 8): once, through ProgressionService, only when the programme exists."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -16,12 +17,15 @@ from tests.threads import fire_at_once
 
 pytestmark = pytest.mark.usefixtures("ledger_checked")
 
+SUNDAY = datetime.date(2026, 3, 1)
+
 
 @pytest.fixture
 def held(scheduled_class, admin_user):
-    """The first roster learner's programme, put on hold before Monday's capture."""
+    """The first roster learner's programme, on hold from the day before Monday: not in
+    progress on Monday, so Monday's hours cannot go to it."""
     progression = Progression.objects.get(learner_id=roster_ids(scheduled_class)[0])
-    put_on_hold(progression=progression, effective_date=MONDAY, changed_by=admin_user)
+    put_on_hold(progression=progression, effective_date=SUNDAY, changed_by=admin_user)
     return progression
 
 
@@ -36,8 +40,11 @@ def test_the_not_credited_list_holds_the_row_without_ledger_rows(uncredited):
     assert list(not_credited(LearnerAttendance.objects.all())) == [uncredited]
 
 
-def test_credit_now_logs_the_hours_once_the_programme_is_in_progress(uncredited, held, admin_user):
-    resume(progression=held, effective_date=WEDNESDAY, changed_by=admin_user)
+def test_credit_now_logs_the_hours_once_the_programme_was_in_progress_that_day(
+    uncredited, held, admin_user
+):
+    # The office finds the hold was a day early: resumed from Monday, Monday counts.
+    resume(progression=held, effective_date=MONDAY, changed_by=admin_user)
 
     (outcome,) = credit_uncredited(attendance_ids=[uncredited.pk], credited_by=admin_user)
 
@@ -55,7 +62,7 @@ def test_credit_now_logs_the_hours_once_the_programme_is_in_progress(uncredited,
 
 
 def test_crediting_twice_credits_once(uncredited, held, admin_user):
-    resume(progression=held, effective_date=WEDNESDAY, changed_by=admin_user)
+    resume(progression=held, effective_date=MONDAY, changed_by=admin_user)
     credit_uncredited(attendance_ids=[uncredited.pk], credited_by=admin_user)
 
     (again,) = credit_uncredited(attendance_ids=[uncredited.pk], credited_by=admin_user)
@@ -67,9 +74,12 @@ def test_crediting_twice_credits_once(uncredited, held, admin_user):
     assert HoursLog.objects.filter(learner=uncredited.learner).count() == 1
 
 
-def test_a_learner_still_without_a_programme_is_named_and_not_credited(
+def test_a_learner_without_a_programme_that_day_is_named_and_not_credited(
     uncredited, held, admin_user
 ):
+    # In progress again from Wednesday: Monday still had no programme in progress.
+    resume(progression=held, effective_date=WEDNESDAY, changed_by=admin_user)
+
     (outcome,) = credit_uncredited(attendance_ids=[uncredited.pk], credited_by=admin_user)
 
     assert not outcome.credited
@@ -101,7 +111,7 @@ def test_credited_and_uncreditable_rows_are_reported_row_by_row(
 
 
 def test_a_voided_session_has_nothing_left_to_credit(uncredited, held, scheduled_class, admin_user):
-    resume(progression=held, effective_date=WEDNESDAY, changed_by=admin_user)
+    resume(progression=held, effective_date=MONDAY, changed_by=admin_user)
     void_session(
         klass=scheduled_class, session_date=MONDAY, voided_by=admin_user, reason="Wrong day"
     )
@@ -120,7 +130,7 @@ def test_after_a_void_and_a_new_capture_the_reversed_rows_do_not_count_as_credit
     void_session(
         klass=scheduled_class, session_date=MONDAY, voided_by=admin_user, reason="Wrong day"
     )
-    put_on_hold(progression=first, effective_date=MONDAY, changed_by=admin_user)
+    put_on_hold(progression=first, effective_date=SUNDAY, changed_by=admin_user)
     capture_monday(scheduled_class, own_facilitator)
 
     (row,) = not_credited(LearnerAttendance.objects.all())
@@ -137,7 +147,7 @@ def test_only_office_admins_credit(uncredited, own_facilitator):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_admins_crediting_at_once_credit_once(uncredited, held, admin_user):
-    resume(progression=held, effective_date=WEDNESDAY, changed_by=admin_user)
+    resume(progression=held, effective_date=MONDAY, changed_by=admin_user)
 
     results = fire_at_once(
         [

@@ -297,6 +297,8 @@ def test_editing_the_notes_leaves_totals_and_status_alone(client, admin_user, pr
             "notes": "Called the employer",
             "hours_log-TOTAL_FORMS": "0",
             "hours_log-INITIAL_FORMS": "0",
+            "status_history-TOTAL_FORMS": "0",
+            "status_history-INITIAL_FORMS": "0",
         },
     )
 

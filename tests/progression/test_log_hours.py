@@ -16,14 +16,15 @@ from progression.services import (
     INVALID_HOURS,
     NEGATIVE_HOURS,
     NO_IN_PROGRESS_PROGRESSION,
+    NO_PROGRESSION_ON_SESSION_DATE,
     PRESENT_EXCEEDS_TRAINED,
     UNKNOWN_SESSION,
-    WRONG_PROGRAMME,
     HoursEntry,
     InvalidHours,
     NoInProgressProgression,
     ProgressionService,
     UnknownSession,
+    put_on_hold,
 )
 from tests.conftest import assert_ledger_consistent
 from tests.factories import (
@@ -240,7 +241,9 @@ def test_session_of_another_programme_is_rejected(learner, own_facilitator):
             learner, 3, 3, "attendance", session_id=other_session.pk
         ),
         NoInProgressProgression,
-        WRONG_PROGRAMME.format(learner=learner, programme=other_session.klass.programme),
+        NO_PROGRESSION_ON_SESSION_DATE.format(
+            learner=learner, programme=other_session.klass.programme, date="2 March 2026"
+        ),
     )
 
 
@@ -318,3 +321,36 @@ def test_start_progression_on_the_same_programme_continues_the_current_one(learn
 
     assert again == current
     assert Progression.objects.filter(learner=learner).count() == 1
+
+
+def test_session_hours_go_to_the_progression_in_progress_on_the_session_date(
+    learner, klass, admin_user, now
+):
+    session = AttendanceSessionFactory(klass=klass, session_date=datetime.date(2026, 3, 2))
+    progression = progression_of(learner)
+    put_on_hold(
+        progression=progression, effective_date=datetime.date(2026, 3, 3), changed_by=admin_user
+    )
+
+    (row,) = ProgressionService.log_hours_batch(
+        entries=[HoursEntry(learner.pk, 3, 2)],
+        source=HoursLog.Source.ATTENDANCE,
+        session_id=session.pk,
+    )
+
+    assert (row.tracking_id, row.log_date) == (progression.pk, datetime.date(2026, 3, 2))
+    progression.refresh_from_db()
+    assert (progression.status, progression.hours_trained) == ("on_hold", 3)
+
+
+def test_a_session_before_the_progression_started_is_rejected(klass, now):
+    learner = EnrolmentFactory(klass=klass, start_date=datetime.date(2026, 3, 4)).learner
+    session = AttendanceSessionFactory(klass=klass, session_date=datetime.date(2026, 3, 2))
+
+    assert_rejected(
+        lambda: ProgressionService.log_hours(learner, 3, 3, "attendance", session_id=session.pk),
+        NoInProgressProgression,
+        NO_PROGRESSION_ON_SESSION_DATE.format(
+            learner=learner, programme=klass.programme, date="2 March 2026"
+        ),
+    )
