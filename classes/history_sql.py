@@ -2,6 +2,9 @@
 (PostgreSQL). Used by migration classes 0007; schema/013_history_guards.sql carries the
 same statements for ops, and the schema fidelity test compares the two.
 
+- The history tables of this app are append-only (UPDATE, DELETE and TRUNCATE refused)
+  through progression's one trigger function, `append_only_refuse()`.
+
 - An enrolment's learner and class never change once saved: a wrong learner is ended
   (withdrawn, with a reason) and the right one enrolled, so past rosters stay true.
 - An enrolment whose learner has attendance or hours in the class is never deleted.
@@ -100,3 +103,14 @@ WHERE e.status <> 'enrolled'
   )
 """,
 ]
+
+
+# The append-only tables of this app and the hint each refusal carries.
+APPEND_ONLY_TABLES = {
+    "excessive_hours_resolutions": "Record a new resolution instead; the history is kept.",
+    "class_enrolment_history": "End or re-enrol through the enrolment service instead.",
+    "class_attendance_session_history": "Correct or void the session instead.",
+    "class_attendance_session_history_learners": "Correct or void the session instead.",
+}
+# Replaced by the shared function (the resolutions' trigger is re-pointed first).
+DROP_RESOLUTIONS_OWN_FUNCTION = "DROP FUNCTION IF EXISTS excessive_hours_resolutions_append_only()"

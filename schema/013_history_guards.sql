@@ -10,7 +10,10 @@
 --     an "ended") entry, once.
 --   * triggers: an enrolment's learner and class cannot change; an enrolment whose
 --     learner has attendance or hours in the class cannot be deleted; a class's
---     learning programme cannot change once a session was recorded or an hour logged.
+--     learning programme cannot change once a session was recorded or an hour logged;
+--     the enrolment, session and excessive-hours histories are append-only (UPDATE,
+--     DELETE and TRUNCATE refused) through append_only_refuse() from 012, which must
+--     have run first.
 -- Records migrations submissions 0001 and classes 0007. Run `python manage.py
 -- migrate` once afterwards, as after every schema file.
 --
@@ -160,6 +163,42 @@ CREATE OR REPLACE TRIGGER classes_programme_fixed
     FOR EACH ROW
     WHEN (OLD.class_type_subject_id IS DISTINCT FROM NEW.class_type_subject_id)
     EXECUTE FUNCTION classes_programme_fixed();
+
+-- Append-only history (UPDATE, DELETE and TRUNCATE refused), through the one function
+-- append_only_refuse() of 012; the resolutions' own function of 011 is replaced.
+CREATE OR REPLACE TRIGGER excessive_hours_resolutions_append_only
+    BEFORE UPDATE OR DELETE ON excessive_hours_resolutions
+    FOR EACH ROW EXECUTE FUNCTION append_only_refuse('Record a new resolution instead; the history is kept.');
+
+CREATE OR REPLACE TRIGGER excessive_hours_resolutions_no_truncate
+    BEFORE TRUNCATE ON excessive_hours_resolutions
+    FOR EACH STATEMENT EXECUTE FUNCTION append_only_refuse('Record a new resolution instead; the history is kept.');
+
+CREATE OR REPLACE TRIGGER class_enrolment_history_append_only
+    BEFORE UPDATE OR DELETE ON class_enrolment_history
+    FOR EACH ROW EXECUTE FUNCTION append_only_refuse('End or re-enrol through the enrolment service instead.');
+
+CREATE OR REPLACE TRIGGER class_enrolment_history_no_truncate
+    BEFORE TRUNCATE ON class_enrolment_history
+    FOR EACH STATEMENT EXECUTE FUNCTION append_only_refuse('End or re-enrol through the enrolment service instead.');
+
+CREATE OR REPLACE TRIGGER class_attendance_session_history_append_only
+    BEFORE UPDATE OR DELETE ON class_attendance_session_history
+    FOR EACH ROW EXECUTE FUNCTION append_only_refuse('Correct or void the session instead.');
+
+CREATE OR REPLACE TRIGGER class_attendance_session_history_no_truncate
+    BEFORE TRUNCATE ON class_attendance_session_history
+    FOR EACH STATEMENT EXECUTE FUNCTION append_only_refuse('Correct or void the session instead.');
+
+CREATE OR REPLACE TRIGGER class_attendance_session_history_learners_append_only
+    BEFORE UPDATE OR DELETE ON class_attendance_session_history_learners
+    FOR EACH ROW EXECUTE FUNCTION append_only_refuse('Correct or void the session instead.');
+
+CREATE OR REPLACE TRIGGER class_attendance_session_history_learners_no_truncate
+    BEFORE TRUNCATE ON class_attendance_session_history_learners
+    FOR EACH STATEMENT EXECUTE FUNCTION append_only_refuse('Correct or void the session instead.');
+
+DROP FUNCTION IF EXISTS excessive_hours_resolutions_append_only();
 
 INSERT INTO "django_migrations" ("app", "name", "applied")
 SELECT v.app, v.name, now()

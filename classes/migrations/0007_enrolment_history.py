@@ -5,7 +5,16 @@ import django.db.models.functions.datetime
 from django.conf import settings
 from django.db import migrations, models
 
-from classes.history_sql import BACKFILL_ENROLMENT_HISTORY, DROP_GUARDS, GUARD_FUNCTIONS, GUARD_TRIGGERS
+from classes.history_sql import (
+    APPEND_ONLY_TABLES,
+    BACKFILL_ENROLMENT_HISTORY,
+    DROP_GUARDS,
+    DROP_RESOLUTIONS_OWN_FUNCTION,
+    GUARD_FUNCTIONS,
+    GUARD_TRIGGERS,
+)
+from classes.reports import resolution_sql
+from progression.append_only_sql import append_only_triggers, drop_append_only_triggers
 
 
 def install_guards(apps, schema_editor):
@@ -13,10 +22,19 @@ def install_guards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(GUARD_FUNCTIONS, params=None)
         schema_editor.execute(GUARD_TRIGGERS, params=None)
+        for table, hint in APPEND_ONLY_TABLES.items():
+            for statement in append_only_triggers(table, hint):
+                schema_editor.execute(statement, params=None)
+        schema_editor.execute(DROP_RESOLUTIONS_OWN_FUNCTION, params=None)
 
 
 def uninstall_guards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
+        for table in APPEND_ONLY_TABLES:
+            for statement in drop_append_only_triggers(table):
+                schema_editor.execute(statement, params=None)
+        schema_editor.execute(resolution_sql.APPEND_ONLY_FUNCTION, params=None)
+        schema_editor.execute(resolution_sql.APPEND_ONLY_TRIGGER, params=None)
         schema_editor.execute(DROP_GUARDS, params=None)
 
 
@@ -29,6 +47,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('classes', '0006_excessive_hours_resolutions'),
+        # The one append-only trigger function.
+        ('progression', '0005_append_only_guard'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
