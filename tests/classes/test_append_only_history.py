@@ -27,8 +27,7 @@ def test_history_tables_cannot_be_truncated(db, table):
 
 def refused(sql: str, message: str) -> None:
     with pytest.raises(IntegrityError, match=message), transaction.atomic():
-        cursor = connection.cursor()
-        cursor.execute(sql)
+        connection.cursor().execute(sql)
 
 
 def test_every_history_table_uses_the_one_function(db):
