@@ -1,4 +1,4 @@
-"""The bench data set (`manage.py bench_seed --scale N`), loaded with COPY.
+"""The bench data set (`python -m bench seed --scale N`), loaded with COPY.
 
 At scale 1: 2,000 classes, 40,000 learners, 300,000 session rows and 1,000,000
 hours-log rows, consistent the way the app keeps them: every session on a date its
@@ -405,7 +405,7 @@ class Generator:
 def seed(*, scale: float, random_seed: int = 2026, log=print) -> dict[str, int]:
     """Load the data set into the (class-free) default database; return row counts."""
     if Class.objects.exists():
-        raise ValueError("bench_seed loads into a database without classes; this one has some.")
+        raise ValueError("The bench seed loads into a database without classes; this one has some.")
     started = time.monotonic()
     with transaction.atomic(), connection.cursor() as cursor:
         spool = Spool(cursor)

@@ -8,6 +8,9 @@ from attendance_project.admin_mixins import (
     ReadOnlyAdminMixin,
     ReadOnlyInlineMixin,
 )
+
+# Importing it extends the progression admin with classes, sessions and pages.
+from classes import admin_progression  # noqa: F401
 from classes.admin_enrolments import end_enrolments, enrol_from_admin
 from classes.admin_sessions import CreditedFilter, credit_now, void_sessions
 from classes.models import (

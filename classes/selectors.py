@@ -22,6 +22,7 @@ from classes.schedule import Pause, ScheduleSpec, Slot
 from learners.models import Learner
 from progression.models import HoursLog
 from progression.selectors import has_progression_in_progress_on
+from progression.services import SessionFacts
 
 CAPTURE_ANY_CLASS = "classes.capture_any_class"
 
@@ -101,22 +102,34 @@ class RosterLearner:
     creditable: bool
 
 
-def _previous_page(klass: Class, day: datetime.date) -> Subquery:
-    """The learner's (OuterRef "learner_id") latest page on the class's LP before `day`.
+def latest_page_subquery(
+    *,
+    learner: int | OuterRef | None = None,
+    programme: int | OuterRef | None = None,
+    before: datetime.date | None = None,
+) -> Subquery:
+    """The learner's latest completed page on the LP (in any class), from the last
+    session that recorded one; with `before`, from sessions before that day only.
 
-    The workbook belongs to the LP, so a page recorded in another class on the same
-    LP counts too.
+    The one latest-page query: the roster's previous page (before the session date)
+    and every page-progress column (the admin's progressions, the reports), for
+    `.annotate(...)` on rows with a learner and an LP. `learner` and `programme`
+    default to the outer row's `learner_id` and `programme_id`. The workbook belongs
+    to the LP, so a page recorded in another class on the same LP counts too.
     """
-    return Subquery(
-        LearnerAttendance.objects.filter(
-            learner_id=OuterRef("learner_id"),
-            session__klass__programme_id=klass.programme_id,
-            session__session_date__lt=day,
-            page_number__isnull=False,
-        )
-        .order_by("-session__session_date", "-id")
-        .values("page_number")[:1]
+    pages = LearnerAttendance.objects.filter(
+        learner_id=OuterRef("learner_id") if learner is None else learner,
+        session__klass__programme_id=OuterRef("programme_id") if programme is None else programme,
+        page_number__isnull=False,
     )
+    if before is not None:
+        pages = pages.filter(session__session_date__lt=before)
+    return Subquery(pages.order_by("-session__session_date", "-id").values("page_number")[:1])
+
+
+def _previous_page(klass: Class, day: datetime.date) -> Subquery:
+    """The learner's (OuterRef "learner_id") latest page on the class's LP before `day`."""
+    return latest_page_subquery(programme=klass.programme_id, before=day)
 
 
 def _creditable(klass: Class, day: datetime.date) -> Exists:
@@ -184,6 +197,21 @@ def recorded_sessions(klass: Class) -> dict[datetime.date, AttendanceSession]:
         s.session_date: s
         for s in AttendanceSession.objects.filter(klass=klass).select_related("captured_by")
     }
+
+
+def session_facts(session: AttendanceSession, klass: Class | None = None) -> SessionFacts:
+    """What the ledger needs of the session hours come from (its date, class and the
+    class's LP), for ProgressionService: progression does not read sessions (DESIGN
+    §5). `klass` is the session's class when the caller has it loaded already."""
+    klass = klass if klass is not None else session.klass
+    if klass.pk != session.klass_id:
+        raise ValueError(f"Class {klass.pk} is not session {session.pk}'s class.")
+    return SessionFacts(
+        session_id=session.pk,
+        session_date=session.session_date,
+        class_id=session.klass_id,
+        programme_id=klass.programme_id,
+    )
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from classes.models import ExcessiveHoursResolution
 from classes.reports.common import date_text, hours_text, percent_text, person_name
+from classes.selectors import latest_page_subquery
 from progression.models import Progression
 from progression.progress import (
     attendance_percent,
-    latest_page_subquery,
     overage_hours,
     page_percent,
     progress_percent,

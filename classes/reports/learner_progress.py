@@ -26,10 +26,10 @@ from classes.reports.common import (
 )
 from classes.reports.projection import Projection, project
 from classes.reports.trend import WeekAttendance, weekly_attendance
+from classes.selectors import latest_page_subquery
 from progression.models import Progression
 from progression.progress import (
     attendance_percent,
-    latest_page_subquery,
     page_percent,
     progress_shown,
 )

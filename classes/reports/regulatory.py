@@ -11,10 +11,10 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 
 from classes.reports.common import CSV_BATCH, date_text, hours_text, percent_text
+from classes.selectors import latest_page_subquery
 from progression.models import Progression
 from progression.progress import (
     attendance_percent,
-    latest_page_subquery,
     page_percent,
     progress_shown,
 )

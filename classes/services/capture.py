@@ -21,7 +21,7 @@ from django.utils.formats import date_format
 
 from classes.models import AttendanceSession, Class, LearnerAttendance, SessionHistory
 from classes.schedule import PlannedSession, session_on
-from classes.selectors import RosterLearner, may_open, roster, schedule_spec
+from classes.selectors import RosterLearner, may_open, roster, schedule_spec, session_facts
 from classes.services.history import LearnerChange, record_history
 from learners.models import Learner
 from progression.models import HoursLog
@@ -200,7 +200,7 @@ def capture_session(
             ProgressionService.log_hours_batch(
                 entries=[HoursEntry(pk, planned.hours, values[pk][0]) for pk in credited],
                 source=HoursLog.Source.ATTENDANCE,
-                session_id=session.pk,
+                session=session_facts(session, klass),
                 created_by=recorded_by,
             )
         _mark_recorded(session, Status.CAPTURED, recorded_by)

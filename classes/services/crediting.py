@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils.formats import date_format
 
 from classes.models import AttendanceSession, Class, LearnerAttendance
-from classes.selectors import credited
+from classes.selectors import credited, session_facts
 from classes.services.capture import NotAllowed, _hours
 from progression.models import HoursLog
 from progression.selectors import progressions_in_progress_on
@@ -127,7 +127,7 @@ def _credit_session(
                         for row in to_credit
                     ],
                     source=HoursLog.Source.ATTENDANCE,
-                    session_id=session.pk,
+                    session=session_facts(session, klass),
                     created_by=credited_by,
                 )
             return outcomes

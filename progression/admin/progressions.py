@@ -25,7 +25,6 @@ from progression.admin.status_history import StatusHistoryInline
 from progression.models import HoursLog, Progression
 from progression.progress import (
     attendance_percent,
-    latest_page_subquery,
     page_percent,
     progress_shown,
 )
@@ -95,10 +94,6 @@ class ProgressionAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ["css/admin.css"]}
 
-    def get_queryset(self, request):
-        # The latest page comes with each row (one subquery in the list's one query).
-        return super().get_queryset(request).annotate(latest_page=latest_page_subquery())
-
     def has_add_permission(self, request):
         # Progressions start when a learner is enrolled in a class, or by the action.
         return False
@@ -135,6 +130,8 @@ class ProgressionAdmin(admin.ModelAdmin):
 
     @admin.display(description="page progress")
     def page_progress(self, obj):
+        # Pages are recorded with attendance, in the classes app: its extension of this
+        # admin (classes/admin_progression.py) annotates each row with `latest_page`.
         latest = getattr(obj, "latest_page", None)
         value = page_percent(latest, obj.programme.total_pages)
         if value is None:

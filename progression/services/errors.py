@@ -25,10 +25,6 @@ class InvalidHours(ProgressionError):
     pass
 
 
-class UnknownSession(ProgressionError):
-    pass
-
-
 class StatusChangeRefused(ProgressionError):
     """Holding, resuming, completing or starting a programme broke a rule."""
 
