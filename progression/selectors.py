@@ -94,9 +94,9 @@ def ledger_mismatches() -> list[LedgerMismatch]:
 
     def ledger_sum(column: str) -> Coalesce:
         total = (
-            HoursLog.objects.filter(tracking_id=OuterRef("pk"))
+            HoursLog.objects.filter(progression_id=OuterRef("pk"))
             .order_by()
-            .values("tracking_id")
+            .values("progression_id")
             .annotate(total=Sum(column))
             .values("total")
         )

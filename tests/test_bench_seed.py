@@ -101,7 +101,7 @@ def test_status_histories_agree_with_the_progressions_and_their_ledger(seeded):
         found = progressions_in_progress_on(
             learner_ids=[row.learner_id], programme_id=row.programme_id, day=row.log_date
         )
-        assert found[row.learner_id].pk == row.tracking_id, row
+        assert found[row.learner_id].pk == row.progression_id, row
 
 
 def test_a_database_with_classes_is_refused(seeded, capsys):

@@ -32,7 +32,7 @@ from progression.progress import (
 
 class HoursLogInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = HoursLog
-    fk_name = "tracking"
+    fk_name = "progression"
     fields = ["log_date", "hours_trained", "hours_present", "source", "session", "created_by"]
     readonly_fields = fields
     ordering = ["-log_date", "-id"]

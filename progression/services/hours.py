@@ -172,7 +172,7 @@ class ProgressionService:
                         learner_id=entry.learner_id,
                         programme_id=progression.programme_id,
                         klass_id=class_id or progression.klass_id,
-                        tracking_id=progression.pk,
+                        progression_id=progression.pk,
                         log_date=day,
                         hours_trained=amounts[entry.learner_id][0],
                         hours_present=amounts[entry.learner_id][1],
@@ -232,7 +232,7 @@ class ProgressionService:
             # rows then waits here and afterwards sees that they are already reversed.
             list(
                 Progression.objects.select_for_update()
-                .filter(pk__in=HoursLog.objects.filter(pk__in=row_ids).values("tracking_id"))
+                .filter(pk__in=HoursLog.objects.filter(pk__in=row_ids).values("progression_id"))
                 .order_by("pk")
                 .values_list("pk", flat=True)
             )
@@ -260,8 +260,8 @@ class ProgressionService:
                 for trained, present, reverses_id in entries:
                     new_rows.append(_copy(row, trained, present, reverses_id))
                     new_rows[-1].created_by_id, new_rows[-1].notes = created_by_id, reason
-                    old = deltas.get(row.tracking_id, (Decimal("0"), Decimal("0")))
-                    deltas[row.tracking_id] = (old[0] + trained, old[1] + present)
+                    old = deltas.get(row.progression_id, (Decimal("0"), Decimal("0")))
+                    deltas[row.progression_id] = (old[0] + trained, old[1] + present)
             created = HoursLog.objects.bulk_create(new_rows)
             _add_to_totals(deltas)
         return created
@@ -302,7 +302,7 @@ def _copy(row: HoursLog, trained: Decimal, present: Decimal, reverses_id: int | 
         learner_id=row.learner_id,
         programme_id=row.programme_id,
         klass_id=row.klass_id,
-        tracking_id=row.tracking_id,
+        progression_id=row.progression_id,
         log_date=row.log_date,
         hours_trained=trained,
         hours_present=present,

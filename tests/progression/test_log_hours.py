@@ -85,7 +85,7 @@ def test_legacy_call_writes_null_session_and_author_and_updates_totals(learner):
     # 23:30 UTC is already the next day in Johannesburg, the site's local time.
     assert row.log_date == datetime.date(2026, 3, 5)
     progression = progression_of(learner)
-    assert row.tracking_id == progression.pk
+    assert row.progression_id == progression.pk
     assert row.klass_id == progression.klass_id
     assert (progression.hours_trained, progression.hours_present) == (Decimal("3"), Decimal("2.5"))
     assert progression.hours_absent == Decimal("0.5")
@@ -312,7 +312,7 @@ def test_two_threads_logging_to_one_progression_are_both_counted(klass):
     assert errors == []
     progression = progression_of(learner)
     assert progression.hours_trained == Decimal("5.5")
-    assert HoursLog.objects.filter(tracking=progression).count() == 2
+    assert HoursLog.objects.filter(progression=progression).count() == 2
     assert_ledger_consistent()
 
 
@@ -358,7 +358,7 @@ def test_session_hours_go_to_the_progression_in_progress_on_the_session_date(
         session=session_facts(session),
     )
 
-    assert (row.tracking_id, row.log_date) == (progression.pk, datetime.date(2026, 3, 2))
+    assert (row.progression_id, row.log_date) == (progression.pk, datetime.date(2026, 3, 2))
     progression.refresh_from_db()
     assert (progression.status, progression.hours_trained) == ("on_hold", 3)
 

@@ -122,7 +122,7 @@ def ledger_row(progression, **overrides):
     values = {
         "learner_id": progression.learner_id,
         "programme_id": progression.programme_id,
-        "tracking": progression,
+        "progression": progression,
         "log_date": datetime.date(2026, 3, 2),
         "hours_trained": Decimal("3"),
         "hours_present": Decimal("2"),
