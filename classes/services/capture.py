@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.formats import date_format
 
+from attendance_project.errors import ServiceError
 from classes.models import AttendanceSession, Class, LearnerAttendance, SessionHistory
 from classes.schedule import PlannedSession, session_on
 from classes.selectors import RosterLearner, may_open, roster, schedule_spec, session_facts
@@ -85,12 +86,8 @@ class Problem:
     field: str | None = None  # "hours_present" or "page_number"
 
 
-class Refused(Exception):
+class Refused(ServiceError):
     """The action is refused as a whole, with a message for the user; nothing was written."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class NotAllowed(Refused):

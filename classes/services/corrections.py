@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from classes.models import AttendanceSession, Class, LearnerAttendance, SessionHistory
 from classes.selectors import can_see_all_classes, may_open, recorded_roster
 from classes.services.capture import (
+    NOT_ALLOWED,
     CaptureRejected,
     LearnerEntry,
     NotAllowed,
@@ -39,7 +40,6 @@ from submissions.keys import Submission, record_submission
 Status = AttendanceSession.Status
 VOID_PERMISSION = "classes.void_session"
 
-NOT_ALLOWED = "You are not a facilitator of class {klass}."
 NOT_CAPTURED = "Only a captured session can be corrected."
 EDIT_WINDOW_PASSED = (
     "A session can be corrected for {days} days after it was captured; this one was "

@@ -8,6 +8,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils.formats import date_format
 
+from attendance_project.errors import ServiceError
 from classes.models import (
     Class,
     ClassStatusHistory,
@@ -43,10 +44,8 @@ PROGRAMME_FIXED = (
 ENDED_BY_REJOIN = "Rejoined the class."
 
 
-class ClassError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class ClassError(ServiceError):
+    """An enrolment or a class change broke a rule; nothing was written."""
 
 
 def enrol_learner(
