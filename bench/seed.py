@@ -255,7 +255,7 @@ class Generator:
         client_id = rng.choice(self.clients)
         status = "stopped" if stopped else "active"
         stop_date = plan.dates[-1] if stopped else None
-        plan.class_id = t.classes.add(
+        plan.class_id = t.classes.add_with_id(
             plan.code,
             rng.choice(SITES),
             status,
@@ -269,6 +269,7 @@ class Generator:
         if rng.random() < 0.15 and len(self.facilitators) > 1:
             backup = rng.choice([f for f in self.facilitators if f != plan.facilitator_id])
             t.backups.add(backup, plan.class_id)
+        assert plan.start is not None  # plan_dates sets it
         started = captured_at(plan.start - datetime.timedelta(days=7))
         t.status_history.add(
             "", "active", None, "Class started", started, self.admin_id, plan.class_id
@@ -279,16 +280,16 @@ class Generator:
                 "stopped",
                 stop_date,
                 "Contract ended",
-                captured_at(stop_date),
+                captured_at(plan.dates[-1]),  # the stop date
                 self.admin_id,
                 plan.class_id,
             )
         schedule_id = t.schedules.add(
             plan.pattern, plan.start, plan.end, None, None, now, now, plan.class_id
         )
-        for day in plan.weekdays:
+        for weekday in plan.weekdays:
             for begin, end in plan.slots:
-                t.slots.add(day, begin, end, schedule_id)
+                t.slots.add(weekday, begin, end, schedule_id)
         for day, reason in sorted(plan.exceptions.items()):
             t.exceptions.add(day, reason, schedule_id)
 

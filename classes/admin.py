@@ -54,8 +54,7 @@ class EnrolmentInline(ReadOnlyInlineMixin, admin.TabularInline):
     and class never change); each links to its page, where it can be ended."""
 
     model = Enrolment
-    fields = ["learner", "start_date", "end_date", "status"]
-    readonly_fields = fields
+    fields = readonly_fields = ("learner", "start_date", "end_date", "status")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("learner")
@@ -81,8 +80,14 @@ class NewEnrolmentInline(admin.TabularInline):
 
 class StatusHistoryInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = ClassStatusHistory
-    fields = ["changed_at", "old_status", "new_status", "stop_date", "changed_by", "reason"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "changed_at",
+        "old_status",
+        "new_status",
+        "stop_date",
+        "changed_by",
+        "reason",
+    )
     show_change_link = False
 
 
@@ -164,8 +169,15 @@ class ClassAdmin(KeyedChangeFormMixin, admin.ModelAdmin):
 
 class EnrolmentHistoryInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = EnrolmentHistory
-    fields = ["changed_at", "action", "start_date", "end_date", "status", "changed_by", "reason"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "changed_at",
+        "action",
+        "start_date",
+        "end_date",
+        "status",
+        "changed_by",
+        "reason",
+    )
     show_change_link = False
 
     def get_queryset(self, request):
@@ -279,8 +291,13 @@ class ScheduleAdmin(admin.ModelAdmin):
 
 class LearnerAttendanceInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = LearnerAttendance
-    fields = ["learner", "hours_trained", "hours_present", "page_number", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "learner",
+        "hours_trained",
+        "hours_present",
+        "page_number",
+        "created_at",
+    )
     show_change_link = False
 
     def get_queryset(self, request):
@@ -289,8 +306,14 @@ class LearnerAttendanceInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 class SessionHistoryInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = SessionHistory
-    fields = ["changed_at", "action", "status_before", "status_after", "changed_by", "reason"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "changed_at",
+        "action",
+        "status_before",
+        "status_after",
+        "changed_by",
+        "reason",
+    )
     ordering = ["changed_at", "id"]
 
     def get_queryset(self, request):
@@ -432,8 +455,13 @@ class HolidayOverrideAdmin(ScheduleDetailAdmin):
 
 class SessionHistoryChangeInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = SessionHistoryChange
-    fields = ["learner", "hours_before", "hours_after", "page_before", "page_after"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "learner",
+        "hours_before",
+        "hours_after",
+        "page_before",
+        "page_after",
+    )
     show_change_link = False
 
     def get_queryset(self, request):

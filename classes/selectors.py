@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
@@ -27,11 +28,11 @@ from progression.services import SessionFacts
 CAPTURE_ANY_CLASS = "classes.capture_any_class"
 
 
-def can_see_all_classes(user: AbstractBaseUser) -> bool:
+def can_see_all_classes(user: User) -> bool:
     return user.has_perm(CAPTURE_ANY_CLASS)
 
 
-def visible_classes(user: AbstractBaseUser) -> QuerySet[Class]:
+def visible_classes(user: User) -> QuerySet[Class]:
     """The classes a user may open: their own (primary or backup), or all for admins."""
     classes = Class.objects.all()
     if can_see_all_classes(user):
@@ -41,7 +42,7 @@ def visible_classes(user: AbstractBaseUser) -> QuerySet[Class]:
     return classes.filter(Q(facilitator=user) | Q(pk__in=backed_up))
 
 
-def may_open(user: AbstractBaseUser, klass: Class) -> bool:
+def may_open(user: User, klass: Class) -> bool:
     """Whether the user may see the class (rule 2). The primary facilitator, by far
     the most frequent case, is answered without a query."""
     if klass.facilitator_id == user.pk:
@@ -49,7 +50,7 @@ def may_open(user: AbstractBaseUser, klass: Class) -> bool:
     return visible_classes(user).filter(pk=klass.pk).exists()
 
 
-def class_for(user: AbstractBaseUser, class_id: int) -> Class:
+def class_for(user: User, class_id: int) -> Class:
     """The class if the user may see it; 404 otherwise (DESIGN rule 2)."""
     return get_object_or_404(
         visible_classes(user).select_related("client", "programme", "facilitator"),
@@ -117,10 +118,11 @@ def latest_page_subquery(
     default to the outer row's `learner_id` and `programme_id`. The workbook belongs
     to the LP, so a page recorded in another class on the same LP counts too.
     """
+    # Any: a reference or a value, where the stubs type a lookup as the column's value.
+    learner_is: Any = OuterRef("learner_id") if learner is None else learner
+    programme_is: Any = OuterRef("programme_id") if programme is None else programme
     pages = LearnerAttendance.objects.filter(
-        learner_id=OuterRef("learner_id") if learner is None else learner,
-        session__klass__programme_id=OuterRef("programme_id") if programme is None else programme,
-        page_number__isnull=False,
+        learner_id=learner_is, session__klass__programme_id=programme_is, page_number__isnull=False
     )
     if before is not None:
         pages = pages.filter(session__session_date__lt=before)

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.formats import date_format
 
@@ -57,7 +57,7 @@ class CreditOutcome:
 def credit_uncredited(
     *,
     attendance_ids: Sequence[int],
-    credited_by: AbstractBaseUser,
+    credited_by: User,
     submission: Submission | None = None,
 ) -> list[CreditOutcome]:
     """Credit the hours of these attendance rows where that is now possible.
@@ -88,7 +88,7 @@ def credit_uncredited(
 def _credit_session(
     session_id: int,
     attendance_ids: list[int],
-    credited_by: AbstractBaseUser,
+    credited_by: User,
     submission: Submission | None,
 ) -> list[CreditOutcome]:
     try:

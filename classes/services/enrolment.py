@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.formats import date_format
 
@@ -53,7 +53,7 @@ def enrol_learner(
     learner: Learner,
     klass: Class,
     start_date: datetime.date,
-    enrolled_by: AbstractBaseUser | None = None,
+    enrolled_by: User | None = None,
     submission: Submission | None = None,
 ) -> tuple[Enrolment, Progression]:
     """Enrol a learner in a class from `start_date` and start their progression.
@@ -87,7 +87,7 @@ def end_enrolment(
     end_date: datetime.date,
     status: str,
     reason: str,
-    ended_by: AbstractBaseUser,
+    ended_by: User,
     submission: Submission | None = None,
 ) -> Enrolment:
     """End a learner's enrolment (completed or withdrew) from `end_date`, with a reason.
@@ -105,7 +105,9 @@ def end_enrolment(
         if status not in (Enrolment.Status.COMPLETED, Enrolment.Status.WITHDRAWN):
             raise ClassError(END_STATUS_INVALID.format(**facts))
         if locked.status != Enrolment.Status.ENROLLED:
-            raise ClassError(ALREADY_ENDED.format(end=date_format(locked.end_date), **facts))
+            # An ended enrolment has its end date (class_enrolments_end_date_when_left).
+            end = date_format(locked.end_date)  # type: ignore[arg-type]
+            raise ClassError(ALREADY_ENDED.format(end=end, **facts))
         if not reason:
             raise ClassError(END_REASON_REQUIRED.format(**facts))
         if end_date < locked.start_date:
@@ -136,9 +138,7 @@ def end_enrolment(
     return locked
 
 
-def _record(
-    enrolment: Enrolment, action: str, user: AbstractBaseUser | None, reason: str
-) -> EnrolmentHistory:
+def _record(enrolment: Enrolment, action: str, user: User | None, reason: str) -> EnrolmentHistory:
     return EnrolmentHistory.objects.create(
         enrolment=enrolment,
         action=action,
@@ -163,7 +163,7 @@ def change_class_status(
     *,
     klass: Class,
     status: str,
-    changed_by: AbstractBaseUser | None,
+    changed_by: User | None,
     stop_date: datetime.date | None = None,
     reason: str = "",
 ) -> ClassStatusHistory:

@@ -33,8 +33,14 @@ from progression.progress import (
 class HoursLogInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = HoursLog
     fk_name = "progression"
-    fields = ["log_date", "hours_trained", "hours_present", "source", "session", "created_by"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "log_date",
+        "hours_trained",
+        "hours_present",
+        "source",
+        "session",
+        "created_by",
+    )
     ordering = ["-log_date", "-id"]
 
     def get_queryset(self, request):

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.db.models import Case, DecimalField, F, Value, When
 from django.utils import timezone
@@ -95,7 +95,7 @@ class ProgressionService:
         source: str = HoursLog.Source.MANUAL,
         notes: str | None = None,
         session_id: int | None = None,
-        created_by: AbstractBaseUser | int | None = None,
+        created_by: User | int | None = None,
         *,
         session: SessionFacts | None = None,
     ) -> HoursLog:
@@ -126,7 +126,7 @@ class ProgressionService:
         entries: Sequence[HoursEntry],
         source: str = HoursLog.Source.MANUAL,
         session: SessionFacts | None = None,
-        created_by: AbstractBaseUser | int | None = None,
+        created_by: User | int | None = None,
         log_date: datetime.date | None = None,
     ) -> list[HoursLog]:
         """Log hours for several learners at once, with a fixed number of queries.
@@ -151,7 +151,7 @@ class ProgressionService:
             )
         max_hours = MAX_HOURS_PER_SESSION if session is not None else MAX_HOURS_PER_LOG_ROW
         amounts = {entry.learner_id: _checked_hours(entry, max_hours) for entry in entries}
-        created_by_id = getattr(created_by, "pk", created_by)
+        created_by_id = created_by.pk if isinstance(created_by, User) else created_by
         if session is None:
             # "Today" is the site's day (TIME_ZONE), as for sessions.
             log_date = log_date or timezone.localdate()
@@ -194,7 +194,7 @@ class ProgressionService:
         *,
         row_ids: Sequence[int],
         reason: str,
-        created_by: AbstractBaseUser | int | None,
+        created_by: User | int | None,
     ) -> list[HoursLog]:
         """Cancel ledger rows by appending their negatives; the rows themselves stay.
 
@@ -210,7 +210,7 @@ class ProgressionService:
         *,
         new_hours: Mapping[int, tuple[Decimal, Decimal]],
         reason: str,
-        created_by: AbstractBaseUser | int | None,
+        created_by: User | int | None,
     ) -> list[HoursLog]:
         """Replace ledger rows' hours: a reversal of each row plus a row with the new
         (trained, present) hours, on the same progression, session and date."""
@@ -333,7 +333,8 @@ def _locked_progressions(
             if learner_id not in progressions:
                 raise _no_progression_on_session_date(learner_id, session)
     else:
-        day, class_id = log_date, None
+        # (The caller has dated hours without a session already: today by default.)
+        day, class_id = log_date or timezone.localdate(), None
         progressions = {
             p.learner_id: p
             for p in Progression.objects.select_for_update(of=("self",))
@@ -404,7 +405,7 @@ def _add_to_totals(amounts: dict[int, tuple[Decimal, Decimal]]) -> None:
     """
     now = timezone.now()
     if connection.vendor != "postgresql":
-        hours = DecimalField(max_digits=10, decimal_places=2)
+        hours: DecimalField = DecimalField(max_digits=10, decimal_places=2)
 
         def delta(index: int) -> Case:
             whens = (When(pk=pk, then=Value(pair[index])) for pk, pair in amounts.items())

@@ -35,7 +35,7 @@ def classes_tables() -> set[str]:
 
 def foreign_key_targets(tree: ast.AST) -> set[int]:
     """The ids of the string nodes that are a model field's `to` (first argument)."""
-    targets = set()
+    targets: set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             name = getattr(node.func, "attr", getattr(node.func, "id", None))
@@ -61,7 +61,7 @@ def reach_ins(path: Path, tables: set[str], root: Path = ROOT) -> list[str]:
     table_word = re.compile(r"\b(" + "|".join(sorted(tables - {"classes"})) + r")\b")
     found = []
 
-    def report(node: ast.AST, what: str) -> None:
+    def report(node: ast.stmt | ast.expr, what: str) -> None:
         found.append(f"{path.relative_to(root)}:{node.lineno}: {what}")
 
     for node in ast.walk(tree):
