@@ -156,13 +156,12 @@ def not_held(request, class_id: int, session_date: datetime.date):
 
 
 def _not_recordable(klass, session_date, user):
-    """The reason the session cannot be recorded, for a GET (the POST asks the service)."""
-    session = AttendanceSession.objects.filter(klass=klass, session_date=session_date).first()
-    if session is not None and session.status != AttendanceSession.Status.PENDING:
-        return SessionAlreadyRecorded(session)
+    """The refusal a GET shows, from the one recordability rule (the POST's service
+    asks the same rule)."""
+    row = AttendanceSession.objects.filter(klass=klass, session_date=session_date).first()
     try:
-        recordable_session(klass=klass, session_date=session_date, user=user)
-    except (SessionNotAvailable, NotAllowed) as refused:
+        recordable_session(klass=klass, session_date=session_date, user=user, row=row)
+    except (SessionAlreadyRecorded, SessionNotAvailable, NotAllowed) as refused:
         return refused
     return None
 
