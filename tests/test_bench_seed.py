@@ -104,3 +104,11 @@ def test_status_histories_agree_with_the_progressions_and_their_ledger(seeded):
 def test_a_database_with_classes_is_refused(seeded):
     with pytest.raises(CommandError, match="without classes"):
         call_command("bench_seed", "--scale=0.001", stdout=io.StringIO())
+
+
+def test_every_class_has_its_stored_plan(seeded):
+    from classes.models import PlannedSessionRow
+    from classes.plan_check import check_plans
+
+    assert check_plans() == []
+    assert PlannedSessionRow.objects.filter(recorded=True).count() == 600
