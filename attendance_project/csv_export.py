@@ -44,7 +44,9 @@ def csv_lines(
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
-    block = [BOM + buffer.getvalue()]
+    # The header goes out at once, before the first row is computed: the download
+    # starts (and the connection shows life to proxies) however long the rows take.
+    yield BOM + buffer.getvalue()
     buffer.seek(0)
     buffer.truncate()
     pending = 0
@@ -58,14 +60,12 @@ def csv_lines(
         writer.writerow(row)
         pending += 1
         if pending == BLOCK_ROWS:
-            block.append(buffer.getvalue())
+            yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
             pending = 0
-            yield "".join(block)
-            block = []
-    block.append(buffer.getvalue())
-    yield "".join(block)
+    if pending:
+        yield buffer.getvalue()
 
 
 def csv_response(

@@ -428,9 +428,11 @@ class PlannedSessionRow(models.Model):
         db_table = "class_planned_sessions"
         ordering = ["klass", "session_date"]
         indexes = [
-            # The capture backlog: planned, not blocked, not recorded, before today.
+            # The capture backlog: planned, not blocked, not recorded, before today;
+            # with the class, its summary per class is read from the index alone.
             models.Index(
                 fields=["session_date"],
+                include=["klass"],
                 name="class_planned_sessions_open",
                 condition=Q(blocked_reason="", recorded=False),
             ),

@@ -1,6 +1,7 @@
 -- 014_planned_sessions.sql
 --
--- Creates: each class's planned sessions, stored (issue 10).
+-- Creates: each class's planned sessions, stored, and an index for the reports
+-- (issue 10).
 --   * class_planned_sessions: one row per date the class's schedule produces (the
 --     schedule engine's output, written by the app): the day's slots as text
 --     ("09:00-12:00, 13:30-15:00"), their hours, and, for a date on which no session
@@ -12,8 +13,11 @@
 --     whose status is not pending. Kept by the trigger below on every write of a
 --     session row; the partial index class_planned_sessions_open makes the capture
 --     backlog a range scan.
--- Records migration classes 0008. Run `python manage.py migrate` once afterwards, as
--- after every schema file, and then
+--   * learners_name_order: learners by (surname, first_names, id), the order every
+--     report lists them in; a report page reads fifty entries of it instead of
+--     sorting every learner.
+-- Records migrations classes 0008 and learners 0002. Run `python manage.py migrate`
+-- once afterwards, as after every schema file, and then
 --
 --   python manage.py rebuild_plans
 --
@@ -63,7 +67,9 @@ DO $$ BEGIN
 EXCEPTION WHEN duplicate_object OR duplicate_table THEN NULL;
 END $$;
 
-CREATE INDEX IF NOT EXISTS "class_planned_sessions_open" ON "class_planned_sessions" ("session_date") WHERE ("blocked_reason" = '' AND NOT "recorded");
+CREATE INDEX IF NOT EXISTS "class_planned_sessions_open" ON "class_planned_sessions" ("session_date") INCLUDE ("class_id") WHERE ("blocked_reason" = '' AND NOT "recorded");
+
+CREATE INDEX IF NOT EXISTS "learners_name_order" ON "learners" ("surname", "first_names", "id");
 
 -- The recorded flag follows the session rows: the same function and triggers as
 -- classes/plan_sql.py.
@@ -110,7 +116,8 @@ CREATE OR REPLACE TRIGGER class_attendance_sessions_plan_delete
 INSERT INTO "django_migrations" ("app", "name", "applied")
 SELECT v.app, v.name, now()
 FROM (VALUES
-    ('classes', '0008_planned_sessions')
+    ('classes', '0008_planned_sessions'),
+    ('learners', '0002_name_order_index')
 ) AS v (app, name)
 WHERE NOT EXISTS (
     SELECT 1 FROM "django_migrations" m WHERE m.app = v.app AND m.name = v.name

@@ -90,7 +90,7 @@ class Migration(migrations.Migration):
             options={
                 'db_table': 'class_planned_sessions',
                 'ordering': ['klass', 'session_date'],
-                'indexes': [models.Index(condition=models.Q(('blocked_reason', ''), ('recorded', False)), fields=['session_date'], name='class_planned_sessions_open')],
+                'indexes': [models.Index(condition=models.Q(('blocked_reason', ''), ('recorded', False)), fields=['session_date'], include=('klass',), name='class_planned_sessions_open')],
                 'constraints': [models.UniqueConstraint(fields=('klass', 'session_date'), name='class_planned_sessions_class_date_unique'), models.CheckConstraint(condition=models.Q(('scheduled_hours__gt', 0), django.db.models.lookups.Exact(django.db.models.functions.math.Mod(django.db.models.expressions.CombinedExpression(models.F('scheduled_hours'), '*', models.Value(2)), 1), 0)), name='class_planned_sessions_hours_valid'), models.CheckConstraint(condition=models.Q(('slots', ''), _negated=True), name='class_planned_sessions_slots_not_blank')],
             },
         ),

@@ -2,7 +2,8 @@
 the projected completion date at the class's current schedule and the at-risk flag.
 
 The percentages come from progression.progress (the one definition); the projection
-from classes.reports.projection over the schedule engine's remaining sessions.
+from classes.reports.projection over the class's remaining sessions in its stored plan
+(classes.stored_plan: one query for a page or a CSV batch, no schedule expanded).
 """
 
 from __future__ import annotations
@@ -17,15 +18,14 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from classes.models import Enrolment
 from classes.reports.common import (
     CSV_BATCH,
-    ClassPlan,
     batched,
-    class_plans,
     date_text,
     hours_text,
     percent_text,
 )
 from classes.reports.projection import Projection, project
 from classes.reports.trend import WeekAttendance, weekly_attendance
+from classes.stored_plan import RemainingSession, remaining_sessions
 from progression.models import Progression
 from progression.progress import (
     attendance_percent,
@@ -104,9 +104,12 @@ class ProgressRow:
 
 def progressions(filters: ProgressFilters, *, using: str) -> QuerySet[Progression]:
     """The progressions the report lists, with what the rows need joined or annotated."""
-    enrolment_end = Enrolment.objects.filter(
-        learner_id=OuterRef("learner_id"), klass_id=OuterRef("klass_id")
-    ).values("end_date")[:1]
+    # One enrolment per learner and class (UNIQUE): no order needed, none joined.
+    enrolment_end = (
+        Enrolment.objects.filter(learner_id=OuterRef("learner_id"), klass_id=OuterRef("klass_id"))
+        .order_by()
+        .values("end_date")[:1]
+    )
     rows = Progression.objects.using(using).select_related("learner", "programme", "klass__client")
     if filters.class_id is not None:
         rows = rows.filter(klass_id=filters.class_id)
@@ -122,20 +125,23 @@ def progressions(filters: ProgressFilters, *, using: str) -> QuerySet[Progressio
 def progress_row(
     progression: Progression,
     *,
-    today: datetime.date,
-    plans: dict[int, ClassPlan],
+    remaining: dict[int, list[RemainingSession]],
     trend: Sequence[WeekAttendance] = (),
 ) -> ProgressRow:
+    """`remaining`: the sessions still to come of the progressions' classes
+    (classes.stored_plan.remaining_sessions)."""
     programme = progression.programme
     projection = None
     if progression.status == Progression.Status.IN_PROGRESS:
         # No class or no schedule: nothing is planned, so nothing will add hours.
-        plan = plans.get(progression.klass_id)
-        remaining = plan.remaining(today, until=progression.enrolment_end) if plan else []
+        sessions = remaining.get(progression.klass_id, [])
+        until = progression.enrolment_end
+        if until is not None:
+            sessions = [s for s in sessions if s.date <= until]
         projection = project(
             hours_trained=progression.hours_trained,
             allocated=programme.subject_duration,
-            remaining=remaining,
+            remaining=sessions,
         )
     return ProgressRow(
         progression=progression,
@@ -152,13 +158,13 @@ def progress_rows(
 ) -> list[ProgressRow]:
     """Rows for a page of progressions: a fixed number of queries for any page size."""
     in_progress = [p for p in progressions if p.status == Progression.Status.IN_PROGRESS]
-    plans = class_plans((p.klass_id for p in in_progress if p.klass_id), using=using)
+    remaining = remaining_sessions(
+        {p.klass_id for p in in_progress if p.klass_id}, today=today, using=using
+    )
     weekly = (
         weekly_attendance((p.pk for p in progressions), today=today, using=using) if trends else {}
     )
-    return [
-        progress_row(p, today=today, plans=plans, trend=weekly.get(p.pk, ())) for p in progressions
-    ]
+    return [progress_row(p, remaining=remaining, trend=weekly.get(p.pk, ())) for p in progressions]
 
 
 def csv_rows(
