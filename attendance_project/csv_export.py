@@ -28,8 +28,11 @@ FORMULA_REGEX = "^[=+@\t\r-]"
 BLOCK_ROWS = 1000
 
 
+FORMULA_FIRST = frozenset(FORMULA_STARTS)  # each one character: a set lookup per cell
+
+
 def safe_cell(value) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if value.__class__ is str and value[:1] in FORMULA_FIRST:
         return "'" + value
     return value
 

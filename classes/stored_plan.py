@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
-from django.db import DEFAULT_DB_ALIAS
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from classes.models import PlannedSessionRow
 from classes.plan import parse_slots
 from classes.schedule import PlannedSession
 
 
-@dataclass(frozen=True)
-class RemainingSession:
+class RemainingSession(NamedTuple):
     """A planned session still to come: what a projection needs of it."""
 
     date: datetime.date
@@ -59,12 +59,27 @@ def remaining_sessions(
     found: dict[int, list[RemainingSession]] = {pk: [] for pk in ids}
     if not ids:
         return found
-    rows = (
-        PlannedSessionRow.objects.using(using)
-        .filter(klass_id__in=ids, blocked_reason="", recorded=False, session_date__gte=today)
-        .order_by("klass_id", "session_date")
-        .values_list("klass_id", "session_date", "scheduled_hours")
+    rows = PlannedSessionRow.objects.using(using).filter(
+        klass_id__in=ids, blocked_reason="", recorded=False, session_date__gte=today
     )
-    for class_id, day, hours in rows:
+    if connections[using].vendor == "postgresql":
+        # One row per class, its dates and hours as two arrays in date order: a CSV
+        # batch reads thousands of sessions, and a row each cost more than the rest
+        # of the batch (bench/HISTORY.md, issue 10).
+        per_class = (
+            rows.values("klass_id")
+            .annotate(
+                dates=ArrayAgg("session_date", order_by="session_date"),
+                hours=ArrayAgg("scheduled_hours", order_by="session_date"),
+            )
+            .order_by()
+            .values_list("klass_id", "dates", "hours")
+        )
+        for class_id, dates, hours in per_class:
+            found[class_id] = list(map(RemainingSession, dates, hours))
+        return found
+    for class_id, day, hours in rows.order_by("klass_id", "session_date").values_list(
+        "klass_id", "session_date", "scheduled_hours"
+    ):
         found[class_id].append(RemainingSession(day, hours))
     return found

@@ -20,14 +20,16 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Min, OuterRef, QuerySet, Subquery
+from django.db import connections
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from classes.models import AttendanceSession, Class, PlannedSessionRow
-from classes.reports.common import date_text, hours_text, person_name
+from classes.reports.common import date_text, hours_text
 
 CSV_HEADER = [
     "Facilitator",
@@ -114,10 +116,7 @@ def facilitator_choices(*, using: str) -> list[tuple[int, str]]:
         .order_by("first_name", "last_name", "username")
         .values_list("pk", "first_name", "last_name", "username")
     )
-    return [
-        (pk, person_name(user_model(first_name=first, last_name=last, username=username)))
-        for pk, first, last, username in users
-    ]
+    return [(pk, user_name(first, last, username)) for pk, first, last, username in users]
 
 
 def overdue(*, today: datetime.date, using: str, facilitator_id: int | None = None):
@@ -158,41 +157,44 @@ class Summary:
         )
 
 
+# The backlog per class: grouped on the plan rows alone (read from the partial index
+# class_planned_sessions_open), then joined to the classes and their facilitators.
+SUMMARY = """
+SELECT c.id, c.code, u.id, u.first_name, u.last_name, u.username, p.oldest, p.sessions
+FROM (
+    SELECT class_id, MIN(session_date) AS oldest, COUNT(*) AS sessions
+    FROM class_planned_sessions
+    WHERE blocked_reason = '' AND NOT recorded AND session_date < %(today)s
+    GROUP BY class_id
+) p
+JOIN classes c ON c.id = p.class_id
+JOIN {users} u ON u.id = c.facilitator_id
+WHERE c.status IN (%(active)s, %(stopped)s) {facilitator}
+"""
+
+
 def summary(*, today: datetime.date, using: str, facilitator_id: int | None = None) -> Summary:
     """One grouped query; then the order: the facilitator furthest behind first (ties
     by name, then id), within a facilitator the class waiting longest (ties by code)."""
-    user_model = get_user_model()
-    # Grouped by class alone (read from the partial index), then the classes' details.
-    grouped = {
-        class_id: (oldest, count)
-        for class_id, oldest, count in overdue(
-            today=today, using=using, facilitator_id=facilitator_id
-        )
-        .values("klass_id")
-        .annotate(oldest=Min("session_date"), count=Count("*"))
-        .order_by()
-        .values_list("klass_id", "oldest", "count")
-    }
-    details = (
-        Class.objects.using(using)
-        .filter(pk__in=list(grouped))
-        .values_list(
-            "pk",
-            "code",
-            "facilitator_id",
-            "facilitator__first_name",
-            "facilitator__last_name",
-            "facilitator__username",
-        )
+    user_table = get_user_model()._meta.db_table
+    facilitator = "AND c.facilitator_id = %(facilitator)s" if facilitator_id is not None else ""
+    statement = SUMMARY.format(
+        users=connections[using].ops.quote_name(user_table), facilitator=facilitator
     )
+    params = {
+        "today": today,
+        "facilitator": facilitator_id,
+        "active": Class.Status.ACTIVE.value,
+        "stopped": Class.Status.STOPPED.value,
+    }
+    with connections[using].cursor() as cursor:
+        cursor.execute(statement, params)
+        grouped = cursor.fetchall()
     classes, order, names, sessions = [], {}, {}, {}
-    for class_id, code, user_id, first, last, username in details:
-        oldest, count = grouped[class_id]
+    for class_id, code, user_id, first, last, username, oldest, count in grouped:
         classes.append((ClassBacklog(class_id, user_id, oldest, count), code))
         if user_id not in names:
-            names[user_id] = person_name(
-                user_model(first_name=first, last_name=last, username=username)
-            )
+            names[user_id] = user_name(first, last, username)
         if user_id not in order or oldest < order[user_id][0]:
             order[user_id] = (oldest, names[user_id], user_id)
         sessions[user_id] = sessions.get(user_id, 0) + count
@@ -200,11 +202,22 @@ def summary(*, today: datetime.date, using: str, facilitator_id: int | None = No
     return Summary([backlog for backlog, _ in classes], sessions, names)
 
 
+def user_name(first_name: str, last_name: str, username: str) -> str:
+    """person_name() of a user from its columns: the user model's own get_full_name(),
+    without building a model instance per row."""
+    full = get_user_model().get_full_name(
+        SimpleNamespace(first_name=first_name, last_name=last_name)
+    )
+    return full or username
+
+
 def _sessions_of(
     classes: list[ClassBacklog], *, today: datetime.date, using: str, details: bool
 ) -> list:
     """The overdue sessions of these classes, in the report's order (the classes' order,
     then date): rows with their class, client and facilitator, or, for the CSV, values."""
+    if not classes:
+        return []
     position = {c.class_id: n for n, c in enumerate(classes)}
     # A pending session row (a voided session) keeps the hours it was created with.
     pending_hours = (
@@ -216,15 +229,30 @@ def _sessions_of(
     )
     rows = (
         overdue(today=today, using=using)
-        .filter(klass_id__in=position)
+        # From the oldest of these classes' sessions on: the index range is theirs.
+        .filter(klass_id__in=position, session_date__gte=min(c.oldest for c in classes))
         .annotate(hours=Coalesce(Subquery(pending_hours), F("scheduled_hours")))
     )
     if details:
-        found = list(rows.select_related("klass__client", "klass__facilitator"))
+        found = list(
+            rows.select_related("klass__client", "klass__facilitator")
+            .only(
+                "session_date",
+                "klass__code",
+                "klass__facilitator_id",
+                "klass__client__name",
+                "klass__facilitator__first_name",
+                "klass__facilitator__last_name",
+                "klass__facilitator__username",
+            )
+            .order_by()
+        )
         found.sort(key=lambda row: (position[row.klass_id], row.session_date))
         return found
     found = list(
-        rows.values_list("klass_id", "klass__code", "klass__client__name", "session_date", "hours")
+        rows.order_by().values_list(
+            "klass_id", "klass__code", "klass__client__name", "session_date", "hours"
+        )
     )
     found.sort(key=lambda row: (position[row[0]], row[3]))
     return found

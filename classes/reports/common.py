@@ -15,7 +15,7 @@ from classes.models import Class
 ROWS_PER_PAGE = 50
 # CSV rows are computed this many at a time: each batch costs a fixed number of
 # queries, and memory stays flat however many rows the download has.
-CSV_BATCH = 500
+CSV_BATCH = 2000
 
 
 # ---- Text: the page and the CSV show a value with the same characters.

@@ -116,11 +116,14 @@ def progress(request):
 
 @staff_report
 def progress_csv(request):
-    filters, today, db = _progress_filters(request), timezone.localdate(), reporting_db()
-    rows = progress_report.csv_rows(
-        progress_report.progressions(filters, using=db), today=today, using=db
+    filters, today = _progress_filters(request), timezone.localdate()
+    rows = progress_report.csv_rows(filters, today=today, using=reporting_db())
+    return csv_response(
+        f"learner-progress-{today}.csv",
+        progress_report.CSV_HEADER,
+        rows,
+        text_columns=progress_report.TEXT_COLUMNS,
     )
-    return csv_response(f"learner-progress-{today}.csv", progress_report.CSV_HEADER, rows)
 
 
 # ---- Excessive hours
@@ -218,9 +221,10 @@ def regulatory(request):
 @staff_report
 def regulatory_csv(request):
     dates = _date_range(request)
-    rows = regulatory_report.csv_rows(
-        regulatory_report.active_progressions(dates, using=reporting_db())
-    )
+    rows = regulatory_report.csv_rows(dates, using=reporting_db())
     return csv_response(
-        f"regulatory-{dates.start}-to-{dates.end}.csv", regulatory_report.CSV_HEADER, rows
+        f"regulatory-{dates.start}-to-{dates.end}.csv",
+        regulatory_report.CSV_HEADER,
+        rows,
+        text_columns=regulatory_report.TEXT_COLUMNS,
     )
