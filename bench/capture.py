@@ -29,6 +29,7 @@ from classes.roles import FACILITATORS
 from classes.schedule import expand
 from classes.selectors import CAPTURE_ANY_CLASS, schedule_spec
 from classes.services import LearnerEntry, capture_session, change_class_status, enrol_learner
+from classes.services.schedule import rebuild_plan
 from learners.models import Client, Learner
 from progression.models import LearningProgramme
 from submissions.keys import FIELD_NAME, issue_key
@@ -170,6 +171,7 @@ def make_class(user, programme, client, size, number, start, sessions) -> Captur
         )
         for day in range(7)
     )
+    rebuild_plan(klass=klass)
     learners = Learner.objects.bulk_create(
         Learner(
             first_names=f"Learner {i}",

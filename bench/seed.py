@@ -34,6 +34,7 @@ from bench.seed_class import (
     half_hours,
     plan_dates,
     plan_windows,
+    write_plan,
     write_sessions,
 )
 from classes.models import Class
@@ -92,6 +93,7 @@ class Tables:
     history: Table
     changes: Table
     ledger: Table
+    planned: Table
 
 
 # (attribute, table, columns without id), in foreign-key order: each table is copied
@@ -133,6 +135,10 @@ TABLES = [
     ("ledger", "learner_hours_log", "log_date hours_trained hours_present source notes "
      "created_at created_by_id class_id learner_id session_id class_type_subject_id "
      "tracking_id reverses_id"),
+    # After the sessions: the trigger that marks planned dates recorded finds no plan
+    # rows to update while they load; the plan rows are written with it already.
+    ("planned", "class_planned_sessions",
+     "session_date slots scheduled_hours blocked_reason recorded class_id"),
 ]  # fmt: skip
 
 
@@ -313,6 +319,7 @@ class Generator:
             t.enrolments.add(joined, left, outcome, now, now, plan.class_id, e.learner_id)
             self.enrolled.append((plan, e, outcome))
         self.counts["attendance ledger rows"] += write_sessions(plan, enrolled, rng, t)
+        write_plan(plan, t.planned)
 
     def _manual_rows(self) -> None:
         """Manual entries (catch-up lessons) up to the exact ledger total; every 40th

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 
 from attendance_project.admin_filters import DateRangeFilter, facilitator_filter
 from attendance_project.admin_lists import LargeTableAdminMixin
@@ -22,6 +23,7 @@ from classes.models import (
     EnrolmentHistory,
     HolidayOverride,
     LearnerAttendance,
+    PlannedSessionRow,
     Schedule,
     ScheduleException,
     SchedulePause,
@@ -39,6 +41,7 @@ from classes.services import (
 from classes.services.corrections import VOID_PERMISSION
 from classes.services.crediting import CREDIT_PERMISSION
 from classes.services.enrolment import PROGRAMME_FIXED
+from classes.services.schedule import rebuild_plan
 from submissions.keys import issue_key
 
 
@@ -274,19 +277,78 @@ class HolidayOverrideInline(admin.TabularInline):
     extra = 0
 
 
+class RebuildsPlanMixin:
+    """Saving or deleting what shapes a class's planned sessions rebuilds the class's
+    stored plan (classes.services.schedule), in the admin's transaction; a change that
+    moves the row to another class or schedule rebuilds both classes' plans."""
+
+    def plan_class_ids(self, obj, form=None) -> set[int]:
+        raise NotImplementedError
+
+    def rebuild_plans(self, class_ids) -> None:
+        with transaction.atomic():
+            for klass in Class.objects.filter(pk__in=class_ids).order_by("pk"):
+                rebuild_plan(klass=klass)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self.rebuild_plans(self.plan_class_ids(form.instance, form))
+
+    def delete_model(self, request, obj):
+        class_ids = self.plan_class_ids(obj)
+        with transaction.atomic():
+            super().delete_model(request, obj)
+            self.rebuild_plans(class_ids)
+
+    def delete_queryset(self, request, queryset):
+        class_ids = set().union(*(self.plan_class_ids(obj) for obj in queryset))
+        with transaction.atomic():
+            super().delete_queryset(request, queryset)
+            self.rebuild_plans(class_ids)
+
+
 @admin.register(Schedule)
-class ScheduleAdmin(admin.ModelAdmin):
+class ScheduleAdmin(RebuildsPlanMixin, admin.ModelAdmin):
     list_display = ["klass", "pattern", "start_date", "end_date", "total_hours"]
     list_filter = ["pattern"]
     list_select_related = ["klass"]
     search_fields = ["klass__code"]
     autocomplete_fields = ["klass"]
+    # Set by the database; the form would otherwise ask for it on every save.
+    readonly_fields = ["created_at"]
     inlines = [
         ScheduleSlotInline,
         ScheduleExceptionInline,
         SchedulePauseInline,
         HolidayOverrideInline,
     ]
+
+    def plan_class_ids(self, obj, form=None):
+        # form.initial: the class the schedule had before this change.
+        previous = form.initial.get("klass") if form is not None else None
+        return {obj.klass_id} | ({previous} if previous else set())
+
+
+@admin.register(PlannedSessionRow)
+class PlannedSessionRowAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The stored plan, read-only: written by the schedule service whenever a schedule
+    changes (`manage.py rebuild_plans` rebuilds all, `check_plans` compares)."""
+
+    list_display = [
+        "klass",
+        "session_date",
+        "slots",
+        "scheduled_hours",
+        "blocked_reason",
+        "recorded",
+    ]
+    list_filter = ["recorded", ("session_date", DateRangeFilter)]
+    list_select_related = ["klass"]
+    search_fields = ["klass__code"]
+    # The UNIQUE (class_id, session_date) index read backwards: no sort of the table.
+    ordering = ["-klass_id", "-session_date"]
+    sortable_by = []
+    readonly_fields = [f.name for f in PlannedSessionRow._meta.fields]
 
 
 class LearnerAttendanceInline(ReadOnlyInlineMixin, admin.TabularInline):
@@ -422,13 +484,19 @@ class BackupFacilitatorAdmin(admin.ModelAdmin):
     autocomplete_fields = ["klass", "user"]
 
 
-class ScheduleDetailAdmin(admin.ModelAdmin):
+class ScheduleDetailAdmin(RebuildsPlanMixin, admin.ModelAdmin):
     """Slots, exception dates, pauses and overrides across all classes (also inline on
     each schedule)."""
 
     list_select_related = ["schedule__klass"]
     search_fields = ["schedule__klass__code"]
     autocomplete_fields = ["schedule"]
+
+    def plan_class_ids(self, obj, form=None):
+        schedule_ids = {obj.schedule_id}
+        if form is not None and form.initial.get("schedule"):
+            schedule_ids.add(form.initial["schedule"])
+        return set(Schedule.objects.filter(pk__in=schedule_ids).values_list("klass_id", flat=True))
 
 
 @admin.register(ScheduleSlot)

@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 
 from classes.models import AttendanceSession, Class, Enrolment, Schedule, ScheduleSlot
 from classes.services import enrol_learner
+from classes.services.schedule import rebuild_plan
 from learners.models import Client, Learner
 from progression.models import ClassType, LearningProgramme
 
@@ -122,6 +123,8 @@ class ScheduleFactory(factory.django.DjangoModelFactory):
             ScheduleSlot.objects.create(
                 schedule=obj, weekday=weekday, start_time=start, end_time=end
             )
+        # As the admin's save does: the class's stored plan follows its schedule.
+        rebuild_plan(klass=obj.klass)
 
 
 class EnrolmentFactory(factory.django.DjangoModelFactory):

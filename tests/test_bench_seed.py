@@ -132,3 +132,11 @@ def test_no_product_module_imports_the_bench():
                 if any(name.split(".")[0] == "bench" for name in names):
                     found.append(f"{path.relative_to(root)}:{node.lineno}")
     assert found == []
+
+
+def test_every_class_has_its_stored_plan(seeded):
+    from classes.models import PlannedSessionRow
+    from classes.plan_check import check_plans
+
+    assert check_plans() == []
+    assert PlannedSessionRow.objects.filter(recorded=True).count() == 600

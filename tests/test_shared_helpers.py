@@ -62,7 +62,10 @@ def test_csv_guards_only_the_text_columns_it_is_told_about_and_sends_blocks():
     rows = [["=1+1", "=2+2", n] for n in range(BLOCK_ROWS + 5)]
     chunks = list(csv_lines(["a", "b", "n"], rows, text_columns=[1]))
 
-    assert len(chunks) == 2  # one full block (with the header), then the rest
+    # The header at once (the download starts before any row is computed), one full
+    # block, then the rest.
+    assert len(chunks) == 3
+    assert chunks[0] == BOM + "a,b,n\r\n"
     table = list(csv.reader(io.StringIO("".join(chunks).removeprefix(BOM))))
     assert table[1] == ["=1+1", "'=2+2", "0"]
     assert len(table) == BLOCK_ROWS + 6

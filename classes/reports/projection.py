@@ -11,8 +11,18 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
-from classes.schedule import PlannedSession
+
+class Session(Protocol):
+    """What a projection reads of a planned session (classes.schedule.PlannedSession,
+    classes.stored_plan.RemainingSession)."""
+
+    @property
+    def date(self) -> datetime.date: ...
+
+    @property
+    def hours(self) -> Decimal: ...
 
 
 @dataclass(frozen=True)
@@ -26,7 +36,7 @@ class Projection:
 
 
 def project(
-    *, hours_trained: Decimal, allocated: Decimal, remaining: Sequence[PlannedSession]
+    *, hours_trained: Decimal, allocated: Decimal, remaining: Sequence[Session]
 ) -> Projection:
     """`remaining`: the class's sessions still to come, in date order (unblocked)."""
     planned_hours = sum((session.hours for session in remaining), Decimal("0"))

@@ -17,6 +17,7 @@ from classes.models import (
     LearnerAttendance,
 )
 from classes.selectors import programme_is_fixed
+from classes.services.schedule import rebuild_plan
 from learners.models import Learner
 from progression.models import LearningProgramme, Progression
 from progression.services import ProgressionService
@@ -167,7 +168,8 @@ def change_class_status(
     stop_date: datetime.date | None = None,
     reason: str = "",
 ) -> ClassStatusHistory:
-    """Move a class to `status` and record who did it, when and why."""
+    """Move a class to `status` and record who did it, when and why; its stored
+    plan follows (a stop date ends it), in the same transaction."""
     if status == Class.Status.STOPPED and stop_date is None:
         raise ClassError(STOP_DATE_REQUIRED)
     if status != Class.Status.STOPPED and stop_date is not None:
@@ -189,5 +191,7 @@ def change_class_status(
         locked.status = status
         locked.stop_date = stop_date
         locked.save(update_fields=["status", "stop_date", "updated_at"])
+        # A stopped class plans nothing after its stop date.
+        rebuild_plan(klass=locked)
     klass.status, klass.stop_date = status, stop_date
     return entry

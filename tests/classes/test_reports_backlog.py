@@ -9,7 +9,9 @@ from django.urls import reverse
 
 from classes.models import AttendanceSession, Class, ScheduleException
 from classes.reports.backlog import CSV_HEADER
+from classes.reports.common import ROWS_PER_PAGE
 from classes.services import change_class_status, mark_session_not_held, void_session
+from classes.services.schedule import rebuild_plan
 from tests.classes.report_data import (
     FEB_16,
     FEB_18,
@@ -96,6 +98,7 @@ def test_blocked_sessions_draft_classes_and_days_after_a_stop_are_not_chased(
     ScheduleException.objects.create(
         schedule=late_class.schedule, exception_date=FEB_25, reason="Site closed"
     )
+    rebuild_plan(klass=late_class)  # as the admin's save does (the report reads the plan)
     report_class(own_facilitator, start=FEB_23, code="DRAFT-1", status=Class.Status.DRAFT)
     stopped = report_class(own_facilitator, start=FEB_16, code="STOP-1")
     change_class_status(
@@ -175,7 +178,8 @@ def test_the_query_count_does_not_grow_with_the_backlog(
 
     overdue_classes(35)
     with django_assert_num_queries(len(five)):
-        assert len(backlog_rows(client)) == 40 * 3
+        # A page of them (issue 10: the page paginates; the CSV has them all).
+        assert len(backlog_rows(client)) == ROWS_PER_PAGE < 40 * 3
     with django_assert_num_queries(len(five_csv)):
         assert len(csv_table(client.get(CSV_URL))) == 40 * 3 + 1
 
