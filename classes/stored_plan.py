@@ -75,8 +75,13 @@ def remaining_sessions(
             .order_by()
             .values_list("klass_id", "dates", "hours")
         )
-        for class_id, dates, hours in per_class:
-            found[class_id] = list(map(RemainingSession, dates, hours))
+        # Read from the cursor: psycopg parses the arrays; the queryset would convert
+        # every element again in Python.
+        sql, params = per_class.query.get_compiler(using=using).as_sql()
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            for class_id, dates, hours in cursor.fetchall():
+                found[class_id] = list(map(RemainingSession, dates, hours))
         return found
     for class_id, day, hours in rows.order_by("klass_id", "session_date").values_list(
         "klass_id", "session_date", "scheduled_hours"

@@ -13,18 +13,18 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import DateField, OuterRef, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 
 from classes.latest_pages import rows_with_latest_page
 from classes.models import Enrolment
 from classes.reports.common import (
     CSV_BATCH,
-    batched,
     date_text,
     hours_text,
     percent_text,
 )
-from classes.reports.projection import Projection, project
+from classes.reports.projection import Projection, completion_sql, project
 from classes.reports.trend import WeekAttendance, weekly_attendance
 from classes.selectors import latest_page_subquery
 from classes.stored_plan import RemainingSession, remaining_sessions
@@ -179,12 +179,11 @@ def progress_rows(
 
 
 # The CSV reads values, not model instances, with the latest page of every row from
-# one grouped query (classes.latest_pages), and the remaining sessions of a batch's
-# classes in one query per batch.
+# one grouped query (classes.latest_pages) and the projected completion computed by the
+# database (classes.reports.projection.COMPLETION_SQL, project()'s twin).
 CSV_COLUMNS = [
     "learner__surname",
     "learner__first_names",
-    "klass_id",
     "klass__code",
     "klass__client__name",
     "programme__code",
@@ -194,7 +193,7 @@ CSV_COLUMNS = [
     "hours_absent",
     "programme__subject_duration",
     "programme__total_pages",
-    "enrolment_end",
+    "completion",
 ]
 STATUSES = dict(Progression.Status.choices)
 # The cells that hold text a person typed (names, codes): the CSV's formula guard
@@ -203,32 +202,28 @@ TEXT_COLUMNS = (0, 1, 2, 3, 4)
 
 
 def csv_rows(filters: ProgressFilters, *, today: datetime.date, using: str) -> Iterator[list]:
-    """Every progression the filters select (all pages), in the pages' order, a
-    batch at a time."""
-    rows = rows_with_latest_page(_selected(filters, using=using), CSV_COLUMNS)
-    for batch in batched(rows, CSV_BATCH):
-        remaining = remaining_sessions(
-            {row[2] for row in batch if row[6] == Progression.Status.IN_PROGRESS and row[2]},
-            today=today,
-            using=using,
-        )
-        for row in batch:
-            yield _csv_line(row, remaining)
+    """Every progression the filters select (all pages), in the pages' order, streamed."""
+    rows = _selected(filters, using=using).annotate(
+        completion=RawSQL(*completion_sql(today=today), output_field=DateField())
+    )
+    for row in rows_with_latest_page(rows, CSV_COLUMNS, chunk_size=CSV_BATCH):
+        yield _csv_line(row)
 
 
-def _csv_line(row: tuple, remaining: dict[int, list[RemainingSession]]) -> list:
+def _csv_line(row: tuple) -> list:
     (
-        surname, first_names, class_id, class_code, client, lp, status,
-        trained, present, absent, allocated, total_pages, until, latest_page,
+        surname, first_names, class_code, client, lp, status, trained, present, absent,
+        allocated, total_pages, completion, latest_page,
     ) = row  # fmt: skip
     projected = at_risk = ""
     if status == Progression.Status.IN_PROGRESS:
-        sessions = remaining.get(class_id, [])
-        if until is not None:
-            sessions = [s for s in sessions if s.date <= until]
-        projection = project(hours_trained=trained, allocated=allocated, remaining=sessions)
-        projected = REACHED if projection.reached else date_text(projection.completion)
-        at_risk = AT_RISK if projection.at_risk else ""
+        # As project(): reached first, then the session that reaches the allocation.
+        if trained >= allocated:
+            projected = REACHED
+        elif completion is not None:
+            projected = date_text(completion)
+        else:
+            at_risk = AT_RISK
     return [
         surname,
         first_names,

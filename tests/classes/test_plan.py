@@ -279,3 +279,26 @@ def test_changing_the_schedule_and_its_slots_in_the_admin_rebuilds_the_plan(
     assert rows[-1][0] == D(2026, 6, 29)
     assert (WEDNESDAY, "09:00-13:00", Decimal("4.0"), "", False) in rows
     assert check_plans() == []
+
+
+# ---- Pages of many classes read the stored plan.
+
+
+def test_my_classes_summarises_each_class_from_the_stored_plan_as_its_page_does(
+    client, own_facilitator, scheduled_class, django_assert_num_queries
+):
+    capture_monday(scheduled_class, own_facilitator)
+    client.force_login(own_facilitator)
+
+    ((klass, summary),) = client.get(reverse("classes:my_classes")).context["rows"]
+
+    class_page = client.get(reverse("classes:attendance", args=[klass.pk]))
+    assert summary == class_page.context["summary"]
+    assert summary.captured == 1
+    # One query for the page's plans, however many classes are on it.
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("classes:my_classes"))
+    for _ in range(4):
+        ScheduleFactory(klass=ClassFactory(facilitator=own_facilitator))
+    with django_assert_num_queries(len(one)):
+        assert len(client.get(reverse("classes:my_classes")).context["rows"]) == 5

@@ -1,6 +1,8 @@
 """Capture backlog: sessions past their date still pending, by facilitator and class."""
 
 import datetime
+import re
+from collections import Counter
 
 import pytest
 from django.db import connection
@@ -188,3 +190,32 @@ def test_today_and_later_are_not_overdue(client, admin_user, own_facilitator):
     report_class(own_facilitator, start=datetime.date(2026, 3, 4), code="TODAY-1")
     client.force_login(admin_user)
     assert backlog_rows(client) == []
+
+
+def test_the_pages_together_are_the_csv_and_the_totals_count_every_page(client, admin_user):
+    overdue_classes(20)  # 60 overdue sessions, more than a page
+    client.force_login(admin_user)
+
+    first = client.get(URL)
+    second = client.get(URL, {"page": 2})
+    table = csv_table(client.get(CSV_URL, {"page": 2}))
+
+    rows = page_values(first).rows + page_values(second).rows
+    assert [len(page_values(first).rows), len(page_values(second).rows)] == [ROWS_PER_PAGE, 10]
+    assert table[1:] == rows
+    facts = first.content.decode()
+    for label, count in (("Sessions", 60), ("Classes", 20), ("Facilitators", 11)):
+        assert re.search(rf"<dt>{label}</dt><dd[^>]*>{count}</dd>", facts), label
+    # Each facilitator's heading counts their whole backlog, also where it runs on
+    # from one page to the next.
+    per_facilitator = Counter(row[0] for row in table[1:])
+    for page in (first, second):
+        shown = re.findall(
+            r'<span data-col>([^<]+)</span> <span class="badge warning">(\d+) to capture',
+            page.content.decode(),
+        )
+        assert shown
+        assert {name: int(count) for name, count in shown} == {
+            name: per_facilitator[name] for name, _ in shown
+        }
+    assert per_facilitator.most_common(1)[0][1] == 30
