@@ -15,8 +15,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from django.db import connections
 from django.http import StreamingHttpResponse
 
-from attendance_project.parsing import attachment_header
-
 BOM = "\ufeff"
 # Cells starting with these are formulas to Excel; a name like "=HYPERLINK(...)"
 # typed into a form must arrive as text (CSV injection).
@@ -82,8 +80,7 @@ def csv_response(
     response = StreamingHttpResponse(
         csv_lines(header, rows, text_columns), content_type="text/csv; charset=utf-8"
     )
-    # Names carry typed text (a class code): made safe for the header first.
-    response["Content-Disposition"] = attachment_header(filename)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
@@ -111,5 +108,5 @@ def copy_csv_response(filename: str, header: Sequence[str], queryset):
                 yield bytes(block)
 
     response = StreamingHttpResponse(blocks(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = attachment_header(filename)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -68,9 +68,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start(
-    name: str, env: dict[str, str], folder: Path, workers: int = 2, threads: int = 4
-) -> Server:
+def start(name: str, env: dict[str, str], folder: Path, workers: int = 2) -> Server:
     port = free_port()
     log = folder / f"{name}.log"
     with log.open("wb") as output:
@@ -83,7 +81,7 @@ def start(
                 f"--bind=127.0.0.1:{port}",
                 f"--workers={workers}",
                 "--worker-class=gthread",
-                f"--threads={threads}",
+                "--threads=4",
                 "--keep-alive=120",
                 "--no-control-socket",
                 "--graceful-timeout=5",

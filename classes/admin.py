@@ -5,11 +5,9 @@ from django.db import transaction
 from attendance_project.admin_filters import DateRangeFilter, facilitator_filter
 from attendance_project.admin_lists import LargeTableAdminMixin
 from attendance_project.admin_mixins import (
-    CheckedInlineMixin,
     KeyedChangeFormMixin,
     ReadOnlyAdminMixin,
     ReadOnlyInlineMixin,
-    SafeAutocompleteMixin,
 )
 
 # Importing it extends the progression admin with classes, sessions and pages.
@@ -47,7 +45,7 @@ from classes.services.schedule import rebuild_plan
 from submissions.keys import issue_key
 
 
-class BackupFacilitatorInline(CheckedInlineMixin, admin.TabularInline):
+class BackupFacilitatorInline(admin.TabularInline):
     model = BackupFacilitator
     extra = 0
     autocomplete_fields = ["user"]
@@ -65,7 +63,7 @@ class EnrolmentInline(ReadOnlyInlineMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("learner")
 
 
-class NewEnrolmentInline(CheckedInlineMixin, admin.TabularInline):
+class NewEnrolmentInline(admin.TabularInline):
     """Learners to enrol: each goes through the enrolment service (DESIGN rule 8)."""
 
     model = Enrolment
@@ -126,7 +124,7 @@ class ClassAdminForm(forms.ModelForm):
 
 
 @admin.register(Class)
-class ClassAdmin(SafeAutocompleteMixin, KeyedChangeFormMixin, admin.ModelAdmin):
+class ClassAdmin(KeyedChangeFormMixin, admin.ModelAdmin):
     form = ClassAdminForm
     list_display = ["code", "client", "programme", "site", "facilitator", "status", "stop_date"]
     list_filter = ["status", "client", "programme__class_type"]
@@ -190,7 +188,7 @@ class EnrolmentHistoryInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(SafeAutocompleteMixin, KeyedChangeFormMixin, admin.ModelAdmin):
+class EnrolmentAdmin(KeyedChangeFormMixin, admin.ModelAdmin):
     actions = [end_enrolments]
     inlines = [EnrolmentHistoryInline]
     list_display = ["learner", "klass", "start_date", "end_date", "status"]
@@ -239,10 +237,7 @@ class EnrolmentAdmin(SafeAutocompleteMixin, KeyedChangeFormMixin, admin.ModelAdm
         obj.pk = enrolment.pk
 
     def save_related(self, request, form, formsets, change):
-        # The history inline is read-only: nothing is saved. The admin's change message
-        # still reads what each formset saved (a "Save" was a 500 without these).
-        for formset in formsets:
-            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        pass  # the history inline is read-only
 
 
 @admin.register(EnrolmentHistory)
@@ -262,22 +257,22 @@ class EnrolmentHistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     readonly_fields = [f.name for f in EnrolmentHistory._meta.fields]
 
 
-class ScheduleSlotInline(CheckedInlineMixin, admin.TabularInline):
+class ScheduleSlotInline(admin.TabularInline):
     model = ScheduleSlot
     extra = 0
 
 
-class ScheduleExceptionInline(CheckedInlineMixin, admin.TabularInline):
+class ScheduleExceptionInline(admin.TabularInline):
     model = ScheduleException
     extra = 0
 
 
-class SchedulePauseInline(CheckedInlineMixin, admin.TabularInline):
+class SchedulePauseInline(admin.TabularInline):
     model = SchedulePause
     extra = 0
 
 
-class HolidayOverrideInline(CheckedInlineMixin, admin.TabularInline):
+class HolidayOverrideInline(admin.TabularInline):
     model = HolidayOverride
     extra = 0
 
@@ -313,7 +308,7 @@ class RebuildsPlanMixin:
 
 
 @admin.register(Schedule)
-class ScheduleAdmin(RebuildsPlanMixin, SafeAutocompleteMixin, admin.ModelAdmin):
+class ScheduleAdmin(RebuildsPlanMixin, admin.ModelAdmin):
     list_display = ["klass", "pattern", "start_date", "end_date", "total_hours"]
     list_filter = ["pattern"]
     list_select_related = ["klass"]
@@ -482,14 +477,14 @@ class LearnerAttendanceAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.Mod
 
 
 @admin.register(BackupFacilitator)
-class BackupFacilitatorAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class BackupFacilitatorAdmin(admin.ModelAdmin):
     list_display = ["klass", "user"]
     list_select_related = ["klass", "user"]
     search_fields = ["klass__code", "user__username", "user__last_name"]
     autocomplete_fields = ["klass", "user"]
 
 
-class ScheduleDetailAdmin(RebuildsPlanMixin, SafeAutocompleteMixin, admin.ModelAdmin):
+class ScheduleDetailAdmin(RebuildsPlanMixin, admin.ModelAdmin):
     """Slots, exception dates, pauses and overrides across all classes (also inline on
     each schedule)."""
 

@@ -1,6 +1,5 @@
 from django.contrib import admin
 
-from attendance_project.admin_mixins import SafeAutocompleteMixin
 from learners.models import Client, Learner
 
 
@@ -11,7 +10,7 @@ class ClientAdmin(admin.ModelAdmin):
 
 
 @admin.register(Learner)
-class LearnerAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class LearnerAdmin(admin.ModelAdmin):
     list_display = ["surname", "first_names", "id_number", "passport_number", "employer", "gender"]
     list_filter = ["race", "gender", "employer"]
     list_select_related = ["employer"]

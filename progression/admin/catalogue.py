@@ -2,11 +2,10 @@
 
 from django.contrib import admin
 
-from attendance_project.admin_mixins import CheckedInlineMixin
 from progression.models import ClassType, LearningProgramme
 
 
-class LearningProgrammeInline(CheckedInlineMixin, admin.TabularInline):
+class LearningProgrammeInline(admin.TabularInline):
     model = LearningProgramme
     extra = 0
 
