@@ -201,17 +201,27 @@ def production_password_hashing(settings):
     settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
 
 
+SINCE_DAYS = 14
+
+
+def real_today() -> datetime.date:
+    """The machine's local date, read once per test: the gunicorn servers run in other
+    processes, where the test's clock cannot be pinned, so this test is dated from the
+    real calendar and keeps clear of its edges (see the dates it captures)."""
+    return timezone.localdate()
+
+
 @pytest.fixture
 def live_class(production_password_hashing, transactional_db):
     """A class meeting every day for two hours since two weeks ago, three learners,
     a facilitator and a backup facilitator. Dated from the real today: the servers
     run in other processes, where the test's clock cannot be frozen."""
-    today = timezone.localdate()
+    today = real_today()
     facilitator = UserFactory(first_name="Thandi", last_name="Mokoena")
     backup = UserFactory(first_name="Pieter", last_name="Botha")
     schedule = ScheduleFactory(
         klass__facilitator=facilitator,
-        start_date=today - datetime.timedelta(days=14),
+        start_date=today - datetime.timedelta(days=SINCE_DAYS),
         end_date=today + datetime.timedelta(days=60),
         slots=EVERY_DAY,
     )
@@ -225,11 +235,13 @@ def live_class(production_password_hashing, transactional_db):
 def test_captures_fired_at_two_servers_at_once_are_recorded_once_per_session(
     app_servers, live_class
 ):
-    # The last sessions before today that can be recorded (a public holiday in the
-    # last fortnight is blocked, so the dates come from the schedule engine).
-    today = timezone.localdate()
+    # The last sessions before yesterday that can be recorded (a public holiday in the
+    # last fortnight is blocked, so the dates come from the schedule engine). Before
+    # yesterday, not today: the servers keep the machine's clock, and a run that
+    # crosses midnight (31 December 23:59 included) must find the same dates past.
+    yesterday = live_class.schedule.start_date + datetime.timedelta(days=SINCE_DAYS - 1)
     planned = expand(schedule_spec(live_class))
-    dates = [p.date for p in planned if p.date < today and p.blocked_reason is None][-SESSIONS:]
+    dates = [p.date for p in planned if p.date < yesterday and p.blocked_reason is None][-SESSIONS:]
     assert len(dates) == SESSIONS
     learner_ids = tuple(
         live_class.enrolments.order_by("learner__surname").values_list("learner_id", flat=True)

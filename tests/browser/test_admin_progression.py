@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from progression.models import Progression
@@ -20,9 +19,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.mark.parametrize(("size", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
 def test_an_admin_marks_a_progression_complete_with_a_portfolio(
-    page, live_server, admin_user, klass, screenshot, media_root, tmp_path, size, viewport
+    page,
+    live_server,
+    admin_user,
+    klass,
+    screenshot,
+    media_root,
+    tmp_path,
+    size,
+    viewport,
+    pinned_clock,
 ):
-    start = timezone.localdate() - datetime.timedelta(days=60)
+    start = pinned_clock.date() - datetime.timedelta(days=60)
     learner = EnrolmentFactory(klass=klass, learner__surname="Dlamini", start_date=start).learner
     EnrolmentFactory(klass=klass, learner__surname="Nkosi", start_date=start)
     ProgressionService.log_hours(learner, 45, 36)  # 37.5 % of 120 hours
@@ -45,7 +53,7 @@ def test_an_admin_marks_a_progression_complete_with_a_portfolio(
     page.locator("select[name=action]").select_option("complete_progressions")
     page.get_by_role("button", name="Go").click()
     expect(page.get_by_role("heading", name="Mark programmes complete")).to_be_visible()
-    expect(page.get_by_label("Completed on")).to_have_value(timezone.localdate().isoformat())
+    expect(page.get_by_label("Completed on")).to_have_value(pinned_clock.date().isoformat())
     page.get_by_label("Portfolio of evidence").set_input_files(str(portfolio))
     screenshot(f"admin-complete-{size}")
     watch.collect()
@@ -71,6 +79,6 @@ def test_an_admin_marks_a_progression_complete_with_a_portfolio(
     assert watch.found == []
     progression = Progression.objects.get(learner=learner)
     assert progression.status == "completed"
-    assert progression.completion_date == timezone.localdate()
+    assert progression.completion_date == pinned_clock.date()
     assert (media_root / progression.portfolio.name).read_bytes() == PDF
     assert Progression.objects.exclude(learner=learner).get().status == "in_progress"

@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.conftest import open_class
@@ -52,8 +51,8 @@ def watch(page):
 
 
 @pytest.fixture
-def live_class(klass):
-    today = timezone.localdate()
+def live_class(klass, pinned_clock):
+    today = pinned_clock.date()  # the pinned "today" (tests/browser/conftest.py)
     ScheduleFactory(klass=klass, start_date=today - datetime.timedelta(days=14),
                     end_date=today + datetime.timedelta(days=60), slots=EVERY_DAY)  # fmt: skip
     for surname in ("Dlamini", "Nkosi"):

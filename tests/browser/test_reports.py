@@ -5,7 +5,6 @@ CSV downloads."""
 import datetime
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from classes.models import ExcessiveHoursResolution
@@ -15,6 +14,7 @@ from classes.services import LearnerEntry, capture_session
 from progression.services import ProgressionService
 from tests.browser.conftest import DESKTOP, PHONE, assert_fits_the_screen, log_in
 from tests.browser.test_csp import ViolationWatch
+from tests.conftest import NOW
 from tests.factories import (
     ClassFactory,
     EnrolmentFactory,
@@ -38,7 +38,7 @@ def report_data(live_class, own_facilitator, other_facilitator):
     sessions (public holidays skipped) are captured, the rest of the past is the
     backlog. A second class, on a capped programme of 10 hours, has two learners
     trained 12 hours (manual entries) and no sessions yet."""
-    today = timezone.localdate()
+    today = NOW.date()  # the browser tests' pinned clock (tests/browser/conftest.py)
     roster = list(live_class.enrolments.order_by("learner__surname"))
     past = [s.date for s in expand(schedule_spec(live_class)) if not s.blocked and s.date < today]
     hours_of_the_second = ["2", "1.5", "2", "0", "2", "1", "2"]  # the others: 2 h each

@@ -4,7 +4,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from classes.models import (
     AttendanceSession,
@@ -19,6 +18,7 @@ from classes.models import (
     SchedulePause,
     ScheduleSlot,
 )
+from tests.conftest import NOW
 from tests.constraints import assert_violates
 from tests.factories import (
     AttendanceSessionFactory,
@@ -198,7 +198,7 @@ def test_one_session_per_class_and_date(klass):
 def test_session_checks(klass, constraint, changes):
     session = AttendanceSessionFactory(klass=klass)
     if "captured_by" in changes:
-        changes |= {"captured_by": klass.facilitator, "captured_at": timezone.now()}
+        changes |= {"captured_by": klass.facilitator, "captured_at": NOW}
     assert_violates(
         constraint, lambda: AttendanceSession.objects.filter(pk=session.pk).update(**changes)
     )
