@@ -12,12 +12,10 @@ from django.utils import timezone
 
 from classes.models import Enrolment
 from classes.services import ClassError, end_enrolment, enrol_learner
+from submissions.http import form_key, submitted_key
 from submissions.keys import (
     AlreadySubmitted,
     InvalidSubmission,
-    issue_key,
-    key_from_post,
-    reissue_or_keep,
 )
 
 ENDED = "{learner}'s enrolment in {klass} ended on {date} ({status})."
@@ -47,15 +45,11 @@ class EndEnrolmentForm(forms.Form):
 def end_enrolments(modeladmin, request, queryset):
     enrolments = list(queryset.select_related("learner", "klass").order_by("pk"))
     form = EndEnrolmentForm(request.POST if "apply" in request.POST else None)
-    key = issue_key(user=request.user, purpose=request.path)
+    key = form_key(request)
     if form.is_bound:
-        key = reissue_or_keep(request.POST, user=request.user, purpose=request.path)
         try:
-            submission = key_from_post(
-                request.POST,
-                user=request.user,
-                purpose=request.path,
-                outcome_url=reverse("admin:classes_enrolment_changelist"),
+            submission = submitted_key(
+                request, outcome_url=reverse("admin:classes_enrolment_changelist")
             )
         except InvalidSubmission as invalid:
             form.is_valid()
@@ -101,11 +95,8 @@ def enrol_from_admin(request, *, learner, klass, start_date, modeladmin) -> Enro
     """Enrol through the service with the change form's key; None (and a message) if
     the form's key is not valid or was already used for this learner and class."""
     try:
-        submission = key_from_post(
-            request.POST,
-            user=request.user,
-            purpose=request.path,
-            outcome_url=reverse("admin:classes_class_change", args=[klass.pk]),
+        submission = submitted_key(
+            request, outcome_url=reverse("admin:classes_class_change", args=[klass.pk])
         )
         enrolment, _ = enrol_learner(
             learner=learner,

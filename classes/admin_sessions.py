@@ -13,12 +13,10 @@ from django.utils.formats import date_format
 
 from classes.selectors import credited, not_credited
 from classes.services import CaptureRejected, Refused, credit_uncredited, void_session
+from submissions.http import form_key, submitted_key
 from submissions.keys import (
     AlreadySubmitted,
     InvalidSubmission,
-    issue_key,
-    key_from_post,
-    reissue_or_keep,
 )
 
 VOIDED = "Voided {klass} on {date}: its hours were reversed and it is pending again."
@@ -44,13 +42,10 @@ def void_sessions(modeladmin, request, queryset):
     """Reverse the hours of the selected sessions and return them to pending."""
     sessions = list(queryset.select_related("klass").order_by("session_date", "pk"))
     form = VoidForm(request.POST if "apply" in request.POST else None)
-    key = issue_key(user=request.user, purpose=request.path)
+    key = form_key(request)
     if form.is_bound:
-        key = reissue_or_keep(request.POST, user=request.user, purpose=request.path)
         try:
-            submission = key_from_post(
-                request.POST, user=request.user, purpose=request.path, outcome_url=_list_url()
-            )
+            submission = submitted_key(request, outcome_url=_list_url())
         except InvalidSubmission as invalid:
             form.is_valid()
             form.add_error(None, invalid.message)
@@ -126,11 +121,8 @@ def credit_now(modeladmin, request, queryset):
     # "Select all" of a filtered list means the rows there are to credit; rows ticked
     # one by one are each answered, "already credited" included.
     try:
-        submission = key_from_post(
-            request.POST,
-            user=request.user,
-            purpose=request.path,
-            outcome_url=reverse("admin:classes_learnerattendance_changelist"),
+        submission = submitted_key(
+            request, outcome_url=reverse("admin:classes_learnerattendance_changelist")
         )
     except InvalidSubmission as invalid:
         modeladmin.message_user(request, invalid.message, messages.ERROR)

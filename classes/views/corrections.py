@@ -25,8 +25,8 @@ from classes.services.corrections import (
     void_session,
 )
 from classes.views.forms import STRAY_FIELD, capture_rows, detail_url, entries_from_post
-from submissions.http import replay_response
-from submissions.keys import AlreadySubmitted, InvalidSubmission, key_from_post, reissue_or_keep
+from submissions.http import form_key, replay_response, submitted_key
+from submissions.keys import AlreadySubmitted, InvalidSubmission
 
 CORRECTED_MESSAGE = "The correction of {date} is saved; the hours log and history show it."
 CANNOT_CORRECT_MESSAGE = "This session cannot be corrected by you now."
@@ -55,8 +55,7 @@ def correct(request, class_id: int, session_date: datetime.date):
         "reason": request.POST.get("reason", "")[:2000],
         "version": session.version,
     }
-    purpose = request.path  # the key is good for this form only
-    context["submission_key"] = reissue_or_keep(request.POST, user=request.user, purpose=purpose)
+    context["submission_key"] = form_key(request)
     if request.method == "POST":
         entries, values, stray = entries_from_post(request.POST, values)
         version = request.POST.get("version", "")
@@ -65,12 +64,7 @@ def correct(request, class_id: int, session_date: datetime.date):
             if stray:
                 raise CaptureRejected(problems=[Problem(STRAY_FIELD.format(field=stray[0]))])
             correct_session(
-                submission=key_from_post(
-                    request.POST,
-                    user=request.user,
-                    purpose=purpose,
-                    outcome_url=detail_url(klass, session_date),
-                ),
+                submission=submitted_key(request, outcome_url=detail_url(klass, session_date)),
                 klass=klass,
                 session_date=session_date,
                 corrected_by=request.user,
@@ -122,18 +116,12 @@ def void(request, class_id: int, session_date: datetime.date):
         "problems": [],
         "reason": request.POST.get("reason", "")[:2000],
     }
-    purpose = request.path
-    context["submission_key"] = reissue_or_keep(request.POST, user=request.user, purpose=purpose)
+    context["submission_key"] = form_key(request)
     if request.method == "POST":
         version = request.POST.get("version", "")
         try:
             void_session(
-                submission=key_from_post(
-                    request.POST,
-                    user=request.user,
-                    purpose=purpose,
-                    outcome_url=detail_url(klass, session_date),
-                ),
+                submission=submitted_key(request, outcome_url=detail_url(klass, session_date)),
                 klass=klass,
                 session_date=session_date,
                 voided_by=request.user,

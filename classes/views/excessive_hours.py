@@ -22,8 +22,8 @@ from classes.services.excessive_hours import (
     ResolutionRejected,
     record_resolution,
 )
-from submissions.http import replay_response
-from submissions.keys import AlreadySubmitted, InvalidSubmission, key_from_post, reissue_or_keep
+from submissions.http import form_key, replay_response, submitted_key
+from submissions.keys import AlreadySubmitted, InvalidSubmission
 
 RESOLVED_MESSAGE = (
     "Resolution recorded for {learner}: the flag is hidden for {days} days and shows "
@@ -49,17 +49,11 @@ def resolve(request, progression_id: int):
         "problems": [],
         "hides_for_days": RESOLUTION_HIDES_FOR.days,
     }
-    purpose = request.path  # the key is good for this form only
-    context["submission_key"] = reissue_or_keep(request.POST, user=request.user, purpose=purpose)
+    context["submission_key"] = form_key(request)
     if request.method == "POST":
         try:
             record_resolution(
-                submission=key_from_post(
-                    request.POST,
-                    user=request.user,
-                    purpose=purpose,
-                    outcome_url=reverse("reports:excessive_hours"),
-                ),
+                submission=submitted_key(request, outcome_url=reverse("reports:excessive_hours")),
                 progression_id=progression_id,
                 kind=context["chosen"],
                 notes=context["notes"],

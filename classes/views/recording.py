@@ -26,12 +26,10 @@ from classes.services import (
 )
 from classes.services.capture import recordable_session
 from classes.views.forms import STRAY_FIELD, capture_rows, detail_url, entries_from_post
-from submissions.http import replay_response
+from submissions.http import form_key, replay_response, submitted_key
 from submissions.keys import (
     AlreadySubmitted,
     InvalidSubmission,
-    key_from_post,
-    reissue_or_keep,
 )
 
 CAPTURED_MESSAGE = "Attendance for {date} captured for {count} learners."
@@ -43,7 +41,6 @@ NOT_HELD_MESSAGE = "{date} recorded as “{status}”."
 def capture(request, class_id: int, session_date: datetime.date):
     klass = class_for(request.user, class_id)
     context = {"klass": klass, "session_date": session_date, "problems": [], "confirm": set()}
-    purpose = request.path  # the key is good for this form only
     if request.method == "POST":
         # The service reads the roster itself; the view needs it only to show the
         # form again, so a successful submit does not read it twice.
@@ -59,12 +56,7 @@ def capture(request, class_id: int, session_date: datetime.date):
                 entries=entries,
                 everyone_absent=confirmed["everyone_absent"],
                 lower_pages_confirmed=confirmed["confirm_lower_pages"],
-                submission=key_from_post(
-                    request.POST,
-                    user=request.user,
-                    purpose=purpose,
-                    outcome_url=detail_url(klass, session_date),
-                ),
+                submission=submitted_key(request, outcome_url=detail_url(klass, session_date)),
             )
         except AlreadySubmitted as replay:
             return replay_response(request, replay)
@@ -93,7 +85,7 @@ def capture(request, class_id: int, session_date: datetime.date):
     planned = session_on(schedule_spec(klass), session_date)
     context.update(
         {
-            "submission_key": reissue_or_keep(request.POST, user=request.user, purpose=purpose),
+            "submission_key": form_key(request),
             "planned": planned,
             "rows": capture_rows(learners, values, context["problems"], planned.hours),
             "total_pages": klass.programme.total_pages,
@@ -119,8 +111,7 @@ def not_held(request, class_id: int, session_date: datetime.date):
         "chosen": form["status"],
         "notes": form["notes"],
     }
-    purpose = request.path
-    context["submission_key"] = reissue_or_keep(request.POST, user=request.user, purpose=purpose)
+    context["submission_key"] = form_key(request)
     if request.method == "POST":
         try:
             session = mark_session_not_held(
@@ -129,12 +120,7 @@ def not_held(request, class_id: int, session_date: datetime.date):
                 recorded_by=request.user,
                 status=context["chosen"],
                 notes=context["notes"],
-                submission=key_from_post(
-                    request.POST,
-                    user=request.user,
-                    purpose=purpose,
-                    outcome_url=detail_url(klass, session_date),
-                ),
+                submission=submitted_key(request, outcome_url=detail_url(klass, session_date)),
             )
         except AlreadySubmitted as replay:
             return replay_response(request, replay)

@@ -32,8 +32,8 @@ from progression.services import (
     SameEntryLogged,
     log_manual_hours,
 )
-from submissions.http import replay_response
-from submissions.keys import AlreadySubmitted, InvalidSubmission, key_from_post, reissue_or_keep
+from submissions.http import form_key, replay_response, submitted_key
+from submissions.keys import AlreadySubmitted, InvalidSubmission
 
 MANUAL_HOURS_LOGGED = "Logged {present} of {trained} hours for {learner}."
 
@@ -205,7 +205,7 @@ class HoursLogAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         if not request.user.has_perm("progression.add_hourslog"):
             raise PermissionDenied
         form = ManualHoursForm(request.POST or None, initial=request.GET.dict())
-        key = reissue_or_keep(request.POST, user=request.user, purpose=request.path)
+        key = form_key(request)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             done_url = (
@@ -219,12 +219,7 @@ class HoursLogAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
                     hours_present=data["hours_present"],
                     notes=data["notes"],
                     created_by=request.user,
-                    submission=key_from_post(
-                        request.POST,
-                        user=request.user,
-                        purpose=request.path,
-                        outcome_url=done_url,
-                    ),
+                    submission=submitted_key(request, outcome_url=done_url),
                     same_entry_confirmed=data["same_entry_confirmed"],
                 )
             except AlreadySubmitted as replay:

@@ -23,12 +23,10 @@ from progression.services import (
     resume,
     start_new_programme,
 )
+from submissions.http import form_key, submitted_key
 from submissions.keys import (
     AlreadySubmitted,
     InvalidSubmission,
-    issue_key,
-    key_from_post,
-    reissue_or_keep,
 )
 
 HELD = "{learner}'s {programme} is on hold from {date}."
@@ -55,19 +53,15 @@ def _action_page(
     apply: Callable[..., str],
 ):
     progressions = list(queryset.select_related("learner", "programme", "klass").order_by("pk"))
-    purpose = request.path  # keys are good for the form they came with only
     if request.POST.get(FROM_CHANGE_PAGE) and len(progressions) == 1:
         done_url = reverse("admin:progression_progression_change", args=[progressions[0].pk])
     else:
         done_url = reverse("admin:progression_progression_changelist")
-    key = issue_key(user=request.user, purpose=purpose)
+    key = form_key(request)
     if "apply" in request.POST:
         form = form_class(request.POST, request.FILES, selected=len(progressions))
-        key = reissue_or_keep(request.POST, user=request.user, purpose=purpose)
         try:
-            submission = key_from_post(
-                request.POST, user=request.user, purpose=purpose, outcome_url=done_url
-            )
+            submission = submitted_key(request, outcome_url=done_url)
         except InvalidSubmission as invalid:
             form.is_valid()
             form.add_error(None, invalid.message)
