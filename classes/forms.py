@@ -10,9 +10,6 @@ from __future__ import annotations
 
 from django import forms
 
-# A session's version is a small counter; anything else can match no session.
-MAX_VERSION = 2**31 - 1
-NO_VERSION = -1
 TEXT_MAX = 2000
 
 
@@ -27,19 +24,6 @@ class FreeText(forms.CharField):
 
     def to_python(self, value):
         return super().to_python(value).replace("\x00", "")[: self.cut_at]
-
-
-class Version(forms.Field):
-    """The session version a correction or void form was based on."""
-
-    def __init__(self, **kwargs):
-        super().__init__(required=False, **kwargs)
-
-    def to_python(self, value) -> int:
-        text = value if isinstance(value, str) else ""
-        if text.isascii() and text.isdigit() and int(text) <= MAX_VERSION:
-            return int(text)
-        return NO_VERSION
 
 
 class Ticked(forms.Field):
@@ -59,19 +43,9 @@ class CaptureForm(forms.Form):
     confirm_lower_pages = Ticked()
 
 
-class CorrectionForm(CaptureForm):
-    reason = FreeText()
-    version = Version()
-
-
 class NotHeldForm(forms.Form):
     status = FreeText(max_length=30)
     notes = FreeText()
-
-
-class VoidForm(forms.Form):
-    reason = FreeText()
-    version = Version()
 
 
 def parse(form_class: type[forms.Form], data) -> dict:
