@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from django.db import connections
 from django.http import StreamingHttpResponse
 
+from attendance_project.parsing import attachment_header
+
 BOM = "\ufeff"
 # Cells starting with these are formulas to Excel; a name like "=HYPERLINK(...)"
 # typed into a form must arrive as text (CSV injection).
@@ -80,7 +82,8 @@ def csv_response(
     response = StreamingHttpResponse(
         csv_lines(header, rows, text_columns), content_type="text/csv; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Names carry typed text (a class code): made safe for the header first.
+    response["Content-Disposition"] = attachment_header(filename)
     return response
 
 
@@ -108,5 +111,5 @@ def copy_csv_response(filename: str, header: Sequence[str], queryset):
                 yield bytes(block)
 
     response = StreamingHttpResponse(blocks(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = attachment_header(filename)
     return response

@@ -4,7 +4,7 @@ as the pages and the CSVs both show them."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from itertools import islice
 
@@ -65,27 +65,6 @@ class CountedPaginator(Paginator):
 def class_choices(*, using: str) -> list[tuple[int, str]]:
     """(id, code) of every class, by code, for a filter (rendered by the `options` tag)."""
     return list(Class.objects.using(using).order_by("code").values_list("pk", "code"))
-
-
-# ---- Query strings: anything unexpected is ignored rather than an error.
-
-
-def parse_id(value: str | None) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 10 else None
-
-
-def parse_choice(value: str | None, choices: Sequence[str]) -> str:
-    value = (value or "").strip()
-    return value if value in choices else ""
-
-
-def parse_date(value: str | None) -> datetime.date | None:
-    try:
-        day = datetime.date.fromisoformat((value or "").strip())
-    except ValueError:
-        return None
-    return day if 2000 <= day.year <= 2100 else None
 
 
 def batched(iterable: Iterable, size: int) -> Iterator[list]:
