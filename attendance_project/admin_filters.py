@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_user_model
+
+from attendance_project.parsing import parse_date, parse_id
+
+# Why a list filter's value was refused (the admin then shows the list unfiltered,
+# "?e=1"); not shown to the user by Django, but kept in the exception for the log.
+NOT_A_DATE = "Not a date (YYYY-MM-DD): {value!r}"
+UNKNOWN_CHOICE = "Not a {title} id"
 
 
 class DateRangeFilter(admin.FieldListFilter):
@@ -47,10 +52,10 @@ class DateRangeFilter(admin.FieldListFilter):
         for lookup, value in ((self.lookup_from, self.value_from), (self.lookup_to, self.value_to)):
             if not value:
                 continue  # an empty box in the form means "no bound"
-            try:
-                bounds[lookup] = datetime.date.fromisoformat(value)
-            except ValueError as error:
-                raise IncorrectLookupParameters(error) from None
+            day = parse_date(value)
+            if day is None:
+                raise IncorrectLookupParameters(NOT_A_DATE.format(value=value[:40]))
+            bounds[lookup] = day
         return queryset.filter(**bounds)
 
     def choices(self, changelist):
@@ -85,9 +90,10 @@ def facilitator_filter(field_path: str) -> type[admin.SimpleListFilter]:
             value = self.value()
             if not value:
                 return queryset
-            if not value.isdigit():
-                raise IncorrectLookupParameters(f"Unknown facilitator {value!r}")
-            return queryset.filter(**{field_path: value})
+            facilitator_id = parse_id(value)
+            if facilitator_id is None:
+                raise IncorrectLookupParameters(UNKNOWN_CHOICE.format(title="facilitator"))
+            return queryset.filter(**{field_path: facilitator_id})
 
     return FacilitatorFilter
 
@@ -102,20 +108,21 @@ def selected_only_filter(
 
     class SelectedOnlyFilter(admin.SimpleListFilter):
         def lookups(self, request, model_admin):
-            value = self.value()
-            if value and value.isdigit():
-                chosen = model._default_manager.filter(pk=value).first()
+            chosen_id = parse_id(self.value())
+            if chosen_id is not None:
+                chosen = model._default_manager.filter(pk=chosen_id).first()
                 if chosen is not None:
-                    return [(value, str(chosen))]
+                    return [(str(chosen_id), str(chosen))]
             return []
 
         def queryset(self, request, queryset):
             value = self.value()
             if not value:
                 return queryset
-            if not value.isdigit():
-                raise IncorrectLookupParameters(f"Unknown {title} {value!r}")
-            return queryset.filter(**{field: value})
+            chosen_id = parse_id(value)
+            if chosen_id is None:
+                raise IncorrectLookupParameters(UNKNOWN_CHOICE.format(title=title))
+            return queryset.filter(**{field: chosen_id})
 
     SelectedOnlyFilter.title = title
     SelectedOnlyFilter.parameter_name = parameter_name

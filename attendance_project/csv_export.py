@@ -12,8 +12,11 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.http import StreamingHttpResponse
+
+from attendance_project.parsing import attachment_header
 
 BOM = "\ufeff"
 # Cells starting with these are formulas to Excel; a name like "=HYPERLINK(...)"
@@ -77,7 +80,8 @@ def csv_response(
     response = StreamingHttpResponse(
         csv_lines(header, rows, text_columns), content_type="text/csv; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Names carry typed text (a class code): made safe for the header first.
+    response["Content-Disposition"] = attachment_header(filename)
     return response
 
 
@@ -91,12 +95,19 @@ def copy_csv_response(filename: str, header: Sequence[str], queryset):
     list must be in the column order of `header`: all annotations, added in order.
     """
     compiler = queryset.query.get_compiler(using=queryset.db)
-    sql, params = compiler.as_sql()
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        # Filters no row can match (an id beyond any column's range, say): Django
+        # knows without asking the database, and has no SQL for it. Header only.
+        sql, params = None, None
     header_line = io.StringIO()
     csv.writer(header_line).writerow(header)
 
     def blocks():
         yield (BOM + header_line.getvalue()).encode()
+        if sql is None:
+            return
         database = connections[queryset.db]
         database.ensure_connection()
         statement = f"COPY ({sql}) TO STDOUT (FORMAT csv)"
@@ -105,5 +116,5 @@ def copy_csv_response(filename: str, header: Sequence[str], queryset):
                 yield bytes(block)
 
     response = StreamingHttpResponse(blocks(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = attachment_header(filename)
     return response

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.formats import date_format
 
+from attendance_project.parsing import parse_int
 from classes.selectors import credited, not_credited
 from classes.services import CaptureRejected, Refused, credit_uncredited, void_session
 from submissions.keys import (
@@ -98,8 +99,8 @@ def _version_shown(request, session) -> int:
     """The session's version when the confirmation page was shown: a session changed
     after that (corrected, captured again) is refused as "changed meanwhile" rather
     than voided unseen."""
-    value = request.POST.get(f"version_{session.pk}", "")
-    return int(value) if value.isdigit() and len(value) < 10 else session.version
+    version = parse_int(request.POST.get(f"version_{session.pk}"))
+    return session.version if version is None else version
 
 
 class CreditedFilter(admin.SimpleListFilter):

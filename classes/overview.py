@@ -125,18 +125,6 @@ def month_grid(views: list[SessionView], year: int, month: int) -> list[list[Cal
     return [[CalendarDay(d, d.month == month, by_date.get(d)) for d in week] for week in weeks]
 
 
-def parse_month(value: str | None, default: datetime.date) -> tuple[int, int]:
-    """`YYYY-MM` from the query string; anything else means the default's month."""
-    try:
-        year, month = (int(part) for part in (value or "").split("-"))
-        datetime.date(year, month, 1)
-    except ValueError:
-        return default.year, default.month
-    if not 2000 <= year <= 2100:
-        return default.year, default.month
-    return year, month
-
-
 def shift_month(year: int, month: int, by: int) -> datetime.date:
     """The first day of the month `by` months from year-month."""
     index = year * 12 + (month - 1) + by

@@ -4,7 +4,7 @@ text of numbers and dates as the pages and the CSVs both show them."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import islice
@@ -108,27 +108,6 @@ def class_plans(class_ids: Iterable[int], *, using: str) -> dict[int, ClassPlan]
         return {}
     classes = with_schedules(Class.objects.using(using).filter(pk__in=ids))
     return {klass.pk: plan_of(klass) for klass in classes}
-
-
-# ---- Query strings: anything unexpected is ignored rather than an error.
-
-
-def parse_id(value: str | None) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 10 else None
-
-
-def parse_choice(value: str | None, choices: Sequence[str]) -> str:
-    value = (value or "").strip()
-    return value if value in choices else ""
-
-
-def parse_date(value: str | None) -> datetime.date | None:
-    try:
-        day = datetime.date.fromisoformat((value or "").strip())
-    except ValueError:
-        return None
-    return day if 2000 <= day.year <= 2100 else None
 
 
 def batched(iterable: Iterable, size: int) -> Iterator[list]:

@@ -12,13 +12,14 @@ import datetime
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.formats import date_format
 
+from attendance_project.parsing import parse_decimal
 from classes.models import AttendanceSession, Class, LearnerAttendance, SessionHistory
 from classes.schedule import PlannedSession, session_on
 from classes.selectors import RosterLearner, may_open, roster, schedule_spec
@@ -370,12 +371,10 @@ def _learner_names(learner_ids: list[int]) -> dict[int, str]:
 
 def _half_hours(raw, max_hours: Decimal) -> Decimal | None:
     """The hours as a Decimal if they are 0…max in half-hour steps, else None."""
-    text = "0" if raw is None or str(raw).strip() == "" else str(raw).strip().replace(",", ".")
-    try:
-        hours = Decimal(text)
-    except InvalidOperation:
-        return None
-    if not hours.is_finite() or hours < 0 or hours > max_hours or hours % HALF != 0:
+    # The shared parser: plain notation only, so "1E+999999999" is refused before
+    # any arithmetic on it could overflow. Blank is zero (absent).
+    hours = parse_decimal(raw, min_value=Decimal("0"), max_value=max_hours, blank=Decimal("0"))
+    if hours is None or hours % HALF != 0:
         return None
     return hours.quantize(Decimal("0.1"))
 

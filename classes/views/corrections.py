@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods
 
+from attendance_project.parsing import parse_int
 from classes.models import AttendanceSession
 from classes.selectors import class_for, recorded_roster
 from classes.services import CaptureRejected, NotAllowed, Problem, SessionNotAvailable
@@ -31,6 +32,14 @@ from submissions.keys import AlreadySubmitted, InvalidSubmission, key_from_post,
 CORRECTED_MESSAGE = "The correction of {date} is saved; the hours log and history show it."
 CANNOT_CORRECT_MESSAGE = "This session cannot be corrected by you now."
 VOIDED_MESSAGE = "{date} was voided: its hours were reversed and it can be recorded again."
+# No session has this version: an unreadable one is answered "changed meanwhile".
+UNKNOWN_VERSION = -1
+
+
+def version_posted(request) -> int:
+    """The session version the form was shown with."""
+    version = parse_int(request.POST.get("version"))
+    return UNKNOWN_VERSION if version is None else version
 
 
 @login_required
@@ -59,8 +68,7 @@ def correct(request, class_id: int, session_date: datetime.date):
     context["submission_key"] = reissue_or_keep(request.POST, user=request.user, purpose=purpose)
     if request.method == "POST":
         entries, values, stray = entries_from_post(request.POST, values)
-        version = request.POST.get("version", "")
-        context["version"] = int(version) if version.isdigit() and len(version) < 10 else -1
+        context["version"] = version_posted(request)
         try:
             if stray:
                 raise CaptureRejected(problems=[Problem(STRAY_FIELD.format(field=stray[0]))])
@@ -125,7 +133,6 @@ def void(request, class_id: int, session_date: datetime.date):
     purpose = request.path
     context["submission_key"] = reissue_or_keep(request.POST, user=request.user, purpose=purpose)
     if request.method == "POST":
-        version = request.POST.get("version", "")
         try:
             void_session(
                 submission=key_from_post(
@@ -138,7 +145,7 @@ def void(request, class_id: int, session_date: datetime.date):
                 session_date=session_date,
                 voided_by=request.user,
                 reason=context["reason"],
-                expected_version=int(version) if version.isdigit() and len(version) < 10 else -1,
+                expected_version=version_posted(request),
             )
         except AlreadySubmitted as replay:
             return replay_response(request, replay)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.urls import reverse
 
+from attendance_project.parsing import parse_decimal
 from classes.services import LearnerEntry
 
 # Every field that claims to be a learner's: its suffix must be a learner id, written
@@ -77,10 +78,10 @@ def capture_rows(learners, values, problems, hours):
 
 
 def absent_hours(trained, present):
-    try:
-        absent = trained - Decimal(str(present or "0"))
-    except (InvalidOperation, ValueError):
+    present = parse_decimal(present, min_value=Decimal("0"), blank=Decimal("0"))
+    if present is None:  # e.g. "1E+999999999": no arithmetic on it (it would overflow)
         return ""
+    absent = trained - present
     return f"{absent.normalize():f}" if absent.is_finite() and 0 <= absent <= trained else ""
 
 

@@ -13,8 +13,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from attendance_project.parsing import clean_text, parse_choice, parse_id, parse_month
 from classes.models import AttendanceSession, Class
-from classes.overview import month_grid, parse_month, session_views, shift_month, summarize
+from classes.overview import month_grid, session_views, shift_month, summarize
 from classes.schedule import expand, session_on
 from classes.selectors import (
     can_see_all_classes,
@@ -31,6 +32,8 @@ from classes.selectors import (
 from classes.services.corrections import VOID_PERMISSION, edit_window_ends, may_correct
 
 CLASSES_PER_PAGE = 25
+# Longer than any class code or client name.
+SEARCH_MAX_LENGTH = 200
 
 
 @login_required
@@ -41,15 +44,22 @@ def my_classes(request):
     all_classes = can_see_all_classes(request.user)
     filters = {}
     if all_classes:
-        filters = {k: request.GET.get(k, "").strip() for k in ("q", "status", "facilitator")}
+        # What does not parse is no filter; the form shows it back as given (the
+        # search text) or as "any" (status, facilitator).
+        facilitator_id = parse_id(request.GET.get("facilitator"))
+        filters = {
+            "q": clean_text(request.GET.get("q"), max_length=SEARCH_MAX_LENGTH),
+            "status": parse_choice(request.GET.get("status"), Class.Status.values) or "",
+            "facilitator": "" if facilitator_id is None else str(facilitator_id),
+        }
         if filters["q"]:
             classes = classes.filter(code__icontains=filters["q"]) | classes.filter(
                 client__name__icontains=filters["q"]
             )
-        if filters["status"] in Class.Status.values:
+        if filters["status"]:
             classes = classes.filter(status=filters["status"])
-        if filters["facilitator"].isdigit():
-            classes = classes.filter(facilitator_id=filters["facilitator"])
+        if facilitator_id is not None:
+            classes = classes.filter(facilitator_id=facilitator_id)
     classes = current_learner_counts(classes, today).prefetch_related(
         "schedule__slots",
         "schedule__exceptions",
@@ -94,7 +104,7 @@ def class_attendance(request, class_id: int):
     today = timezone.localdate()
     spec = schedule_spec(klass)
     views = session_views(klass, expand(spec) if spec else [], recorded_sessions(klass), today)
-    year, month = parse_month(request.GET.get("month"), default=today)
+    year, month = parse_month(request.GET.get("month")) or (today.year, today.month)
     in_month = [v for v in views if (v.date.year, v.date.month) == (year, month)]
     return render(
         request,

@@ -20,14 +20,15 @@ from django.views.decorators.http import require_GET
 
 from attendance_project.csv_export import csv_response
 from attendance_project.db import reporting_db
+from attendance_project.parsing import parse_choice, parse_date, parse_id, parse_month
 from classes.models import Class
-from classes.overview import parse_month, shift_month
+from classes.overview import shift_month
 from classes.reports import backlog as backlog_report
 from classes.reports import class_monthly as monthly_report
 from classes.reports import excessive_hours as excessive_report
 from classes.reports import learner_progress as progress_report
 from classes.reports import regulatory as regulatory_report
-from classes.reports.common import ROWS_PER_PAGE, parse_choice, parse_date, parse_id
+from classes.reports.common import ROWS_PER_PAGE
 from classes.reports.models import RECORD_RESOLUTION, VIEW_REPORTS
 from learners.models import Client
 from progression.models import Progression
@@ -94,7 +95,7 @@ def _progress_filters(request) -> progress_report.ProgressFilters:
     return progress_report.ProgressFilters(
         class_id=parse_id(request.GET.get("class")),
         client_id=parse_id(request.GET.get("client")),
-        status=parse_choice(request.GET.get("status"), Progression.Status.values),
+        status=parse_choice(request.GET.get("status"), Progression.Status.values) or "",
     )
 
 
@@ -153,7 +154,7 @@ def excessive_hours_csv(request):
 
 def _class_monthly(request):
     today, db = timezone.localdate(), reporting_db()
-    year, month = parse_month(request.GET.get("month"), default=today)
+    year, month = parse_month(request.GET.get("month")) or (today.year, today.month)
     class_id = parse_id(request.GET.get("class"))
     klass = Class.objects.using(db).filter(pk=class_id).first() if class_id else None
     report = None

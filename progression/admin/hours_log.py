@@ -25,6 +25,7 @@ from attendance_project.admin_filters import (
 from attendance_project.admin_lists import LargeTableAdminMixin, filtered_queryset
 from attendance_project.admin_mixins import ReadOnlyAdminMixin
 from attendance_project.csv_export import FORMULA_REGEX, copy_csv_response, csv_response
+from attendance_project.parsing import parse_id
 from learners.models import Learner
 from progression.forms import ManualHoursForm
 from progression.models import HoursLog
@@ -210,7 +211,7 @@ class HoursLogAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         # The ledger's add permission is the right to credit hours by hand.
         if not request.user.has_perm("progression.add_hourslog"):
             raise PermissionDenied
-        form = ManualHoursForm(request.POST or None, initial=request.GET.dict())
+        form = ManualHoursForm(request.POST or None, initial=manual_hours_initial(request.GET))
         key = reissue_or_keep(request.POST, user=request.user, purpose=request.path)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
@@ -261,6 +262,13 @@ class HoursLogAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/progression/hourslog/manual_hours.html", context)
+
+
+def manual_hours_initial(query) -> dict:
+    """What a link may fill in: the learner (?learner=ID, from the list's link).
+    Anything else, or an id that does not read as one, leaves the form blank."""
+    learner_id = parse_id(query.get("learner"))
+    return {} if learner_id is None else {"learner": learner_id}
 
 
 def export_response(queryset):

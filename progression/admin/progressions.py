@@ -11,6 +11,7 @@ from django.utils.html import format_html
 
 from attendance_project.admin_filters import DateRangeFilter, facilitator_filter
 from attendance_project.admin_mixins import ReadOnlyInlineMixin
+from attendance_project.parsing import safe_filename
 from attendance_project.svg import progress_bar
 from progression.admin.hours_log import hours
 from progression.admin.status_actions import (
@@ -176,7 +177,9 @@ class ProgressionAdmin(admin.ModelAdmin):
         filename = (
             f"portfolio-{progression.learner.surname}-{progression.programme.code}.{extension}"
         )
-        return FileResponse(progression.portfolio.open("rb"), as_attachment=True, filename=filename)
+        return FileResponse(
+            progression.portfolio.open("rb"), as_attachment=True, filename=safe_filename(filename)
+        )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         progression = self.get_object(request, object_id)
