@@ -1,7 +1,9 @@
 """Admin building blocks shared by the apps."""
 
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
+from attendance_project.admin_widgets import SafeAutocompleteSelect, SafeAutocompleteSelectMultiple
 from submissions.keys import InvalidSubmission, key_from_post, reissue_or_keep
 
 
@@ -18,7 +20,28 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class ReadOnlyInlineMixin(ReadOnlyAdminMixin):
+# New rows one inline form may add at once: far more than anyone types in.
+MAX_NEW_INLINE_ROWS = 100
+
+
+class BoundedInlineMixin:
+    """An inline that builds no more forms than it has rows, plus MAX_NEW_INLINE_ROWS.
+
+    Django builds (and on an error shows) as many forms as a POST's TOTAL_FORMS says,
+    up to 1,000 more than max_num: a crafted count made one request build and render
+    2,000 rows, seconds of CPU. Counted once per page (one query per inline).
+    """
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        rows = 0
+        if obj is not None and obj.pk is not None:
+            rows = self.get_queryset(request).filter(**{formset.fk.name: obj}).count()
+        formset.absolute_max = rows + MAX_NEW_INLINE_ROWS
+        return formset
+
+
+class ReadOnlyInlineMixin(BoundedInlineMixin, ReadOnlyAdminMixin):
     extra = 0
     can_delete = False
     show_change_link = True
@@ -50,3 +73,48 @@ class KeyedChangeFormMixin:
                 return cleaned
 
         return KeyedForm
+
+
+class SafeAutocompleteMixin:
+    """`autocomplete_fields` whose pickers survive a value that is no key (a crafted
+    query string or POST): attendance_project.admin_widgets. For ModelAdmins and
+    inlines alike; Django uses its own widget only when none is given."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+ROWS_CHANGED = "The rows below changed since this page was shown; reload it and try again."
+
+
+class CheckedInlineFormSet(BaseInlineFormSet):
+    """An inline whose count of existing rows is the one the page was shown with.
+
+    Django trusts the form's INITIAL_FORMS: sent lower than the rows shown, the
+    existing rows come back as new ones, and a unique constraint (a programme code
+    per class type, a date per schedule) fails in the database: a 500. Refused here
+    as a form error instead (also when rows were added or removed meanwhile).
+    """
+
+    def clean(self):
+        super().clean()
+        if self.is_bound and self.initial_form_count() != self.get_queryset().count():
+            raise ValidationError(ROWS_CHANGED)
+
+
+class CheckedInlineMixin(BoundedInlineMixin, SafeAutocompleteMixin):
+    """An editable inline, safe with a crafted form: CheckedInlineFormSet, a bounded
+    number of forms, and autocomplete pickers that survive a value that is no key."""
+
+    formset = CheckedInlineFormSet

@@ -1,11 +1,14 @@
 """Login throttling hooks for django-axes: who the client is, and what a locked-out
-person sees."""
+person sees; and the login forms that feed it."""
 
 from __future__ import annotations
 
 import math
 
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -48,3 +51,26 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
     # Well-behaved clients (and scripts) wait this long before trying again.
     response["Retry-After"] = str(minutes * 60)
     return response
+
+
+class BoundedUsernameMixin:
+    """A username longer than any user's is a form error before anyone is asked.
+
+    Django's login form sets the username field's max_length after the field is
+    built, so no validator enforces it: a 10,000-character username went on to
+    authenticate(), and django-axes' record of the failure (a 255-character column)
+    was a 500.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
+
+
+class LoginForm(BoundedUsernameMixin, AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(BoundedUsernameMixin, AdminAuthenticationForm):
+    pass

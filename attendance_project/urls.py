@@ -3,15 +3,23 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from attendance_project import axes_admin  # noqa: F401  (registers the fixed axes admin)
+from attendance_project.security import AdminLoginForm, LoginForm
+
 admin.site.site_header = "Attendance and hours"
 admin.site.site_title = "Attendance and hours"
 admin.site.index_title = "Office administration"
 # The lists (hours log, progressions) need the width more than a second menu does.
 admin.site.enable_nav_sidebar = False
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("classes/", include("classes.urls")),
     path("reports/", include("classes.reports.urls")),

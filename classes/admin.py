@@ -4,9 +4,11 @@ from django.contrib import admin, messages
 from attendance_project.admin_filters import DateRangeFilter, facilitator_filter
 from attendance_project.admin_lists import LargeTableAdminMixin
 from attendance_project.admin_mixins import (
+    CheckedInlineMixin,
     KeyedChangeFormMixin,
     ReadOnlyAdminMixin,
     ReadOnlyInlineMixin,
+    SafeAutocompleteMixin,
 )
 from classes.admin_enrolments import end_enrolments, enrol_from_admin
 from classes.admin_sessions import CreditedFilter, credit_now, void_sessions
@@ -39,7 +41,7 @@ from classes.services.enrolment import PROGRAMME_FIXED
 from submissions.keys import issue_key
 
 
-class BackupFacilitatorInline(admin.TabularInline):
+class BackupFacilitatorInline(CheckedInlineMixin, admin.TabularInline):
     model = BackupFacilitator
     extra = 0
     autocomplete_fields = ["user"]
@@ -58,7 +60,7 @@ class EnrolmentInline(ReadOnlyInlineMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("learner")
 
 
-class NewEnrolmentInline(admin.TabularInline):
+class NewEnrolmentInline(CheckedInlineMixin, admin.TabularInline):
     """Learners to enrol: each goes through the enrolment service (DESIGN rule 8)."""
 
     model = Enrolment
@@ -113,7 +115,7 @@ class ClassAdminForm(forms.ModelForm):
 
 
 @admin.register(Class)
-class ClassAdmin(KeyedChangeFormMixin, admin.ModelAdmin):
+class ClassAdmin(SafeAutocompleteMixin, KeyedChangeFormMixin, admin.ModelAdmin):
     form = ClassAdminForm
     list_display = ["code", "client", "programme", "site", "facilitator", "status", "stop_date"]
     list_filter = ["status", "client", "programme__class_type"]
@@ -170,7 +172,7 @@ class EnrolmentHistoryInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(KeyedChangeFormMixin, admin.ModelAdmin):
+class EnrolmentAdmin(SafeAutocompleteMixin, KeyedChangeFormMixin, admin.ModelAdmin):
     actions = [end_enrolments]
     inlines = [EnrolmentHistoryInline]
     list_display = ["learner", "klass", "start_date", "end_date", "status"]
@@ -219,7 +221,10 @@ class EnrolmentAdmin(KeyedChangeFormMixin, admin.ModelAdmin):
         obj.pk = enrolment.pk
 
     def save_related(self, request, form, formsets, change):
-        pass  # the history inline is read-only
+        # The history inline is read-only: nothing is saved. The admin's change message
+        # still reads what each formset saved (a "Save" was a 500 without these).
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
 
 @admin.register(EnrolmentHistory)
@@ -239,28 +244,28 @@ class EnrolmentHistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     readonly_fields = [f.name for f in EnrolmentHistory._meta.fields]
 
 
-class ScheduleSlotInline(admin.TabularInline):
+class ScheduleSlotInline(CheckedInlineMixin, admin.TabularInline):
     model = ScheduleSlot
     extra = 0
 
 
-class ScheduleExceptionInline(admin.TabularInline):
+class ScheduleExceptionInline(CheckedInlineMixin, admin.TabularInline):
     model = ScheduleException
     extra = 0
 
 
-class SchedulePauseInline(admin.TabularInline):
+class SchedulePauseInline(CheckedInlineMixin, admin.TabularInline):
     model = SchedulePause
     extra = 0
 
 
-class HolidayOverrideInline(admin.TabularInline):
+class HolidayOverrideInline(CheckedInlineMixin, admin.TabularInline):
     model = HolidayOverride
     extra = 0
 
 
 @admin.register(Schedule)
-class ScheduleAdmin(admin.ModelAdmin):
+class ScheduleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["klass", "pattern", "start_date", "end_date", "total_hours"]
     list_filter = ["pattern"]
     list_select_related = ["klass"]
@@ -389,14 +394,14 @@ class LearnerAttendanceAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.Mod
 
 
 @admin.register(BackupFacilitator)
-class BackupFacilitatorAdmin(admin.ModelAdmin):
+class BackupFacilitatorAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["klass", "user"]
     list_select_related = ["klass", "user"]
     search_fields = ["klass__code", "user__username", "user__last_name"]
     autocomplete_fields = ["klass", "user"]
 
 
-class ScheduleDetailAdmin(admin.ModelAdmin):
+class ScheduleDetailAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     """Slots, exception dates, pauses and overrides across all classes (also inline on
     each schedule)."""
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from attendance_project.admin_mixins import SafeAutocompleteMixin
 from learners.models import Client, Learner
 
 
@@ -10,7 +11,7 @@ class ClientAdmin(admin.ModelAdmin):
 
 
 @admin.register(Learner)
-class LearnerAdmin(admin.ModelAdmin):
+class LearnerAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["surname", "first_names", "id_number", "passport_number", "employer", "gender"]
     list_filter = ["race", "gender", "employer"]
     list_select_related = ["employer"]

@@ -2,9 +2,9 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.utils import timezone
 
+from attendance_project.admin_widgets import SafeAutocompleteSelect
 from learners.models import Learner
 from progression.models import MAX_HOURS_PER_LOG_ROW, HoursLog, LearningProgramme, Progression
 
@@ -14,7 +14,7 @@ class ManualHoursForm(forms.Form):
 
     learner = forms.ModelChoiceField(
         queryset=Learner.objects.all(),
-        widget=AutocompleteSelect(HoursLog._meta.get_field("learner"), admin.site),
+        widget=SafeAutocompleteSelect(HoursLog._meta.get_field("learner"), admin.site),
         help_text="The hours go to this learner's programme in progress.",
     )
     log_date = forms.DateField(
@@ -96,7 +96,7 @@ class StartProgrammeForm(StatusActionForm):
     programme = forms.ModelChoiceField(
         queryset=LearningProgramme.objects.select_related("class_type"),
         label="Learning programme",
-        widget=AutocompleteSelect(Progression._meta.get_field("programme"), admin.site),
+        widget=SafeAutocompleteSelect(Progression._meta.get_field("programme"), admin.site),
     )
     start_date = _date_field("Start date")
     # The class model belongs to the classes app, above this one: reached through the
@@ -105,7 +105,7 @@ class StartProgrammeForm(StatusActionForm):
         queryset=Progression._meta.get_field("klass").related_model.objects.all(),
         required=False,
         label="Class",
-        widget=AutocompleteSelect(Progression._meta.get_field("klass"), admin.site),
+        widget=SafeAutocompleteSelect(Progression._meta.get_field("klass"), admin.site),
         help_text=(
             "Optional: the class the learner follows it in. To put them on a class's "
             "roster, enrol them in the class instead; that starts the programme too."

@@ -2,10 +2,11 @@
 
 from django.contrib import admin
 
+from attendance_project.admin_mixins import CheckedInlineMixin
 from progression.models import ClassType, LearningProgramme
 
 
-class LearningProgrammeInline(admin.TabularInline):
+class LearningProgrammeInline(CheckedInlineMixin, admin.TabularInline):
     model = LearningProgramme
     extra = 0
 
