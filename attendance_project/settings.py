@@ -94,13 +94,21 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body larger than allowed is refused before anything reads it (the CSRF
+    # check and django-axes read the form).
+    "attendance_project.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A NUL in a parameter (or an admin selection that is no id) is a 400 before any
+    # view or admin filter sees it.
+    "attendance_project.middleware.RefuseMalformedParametersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Needs request.user: what a logged-in user is shown is never cached.
+    "attendance_project.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: it turns a lockout flagged during the view into
@@ -134,6 +142,9 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A kept connection may have died meanwhile (a database restart, a failover, an idle
+# timeout): checked before each request reuses it, or that request is a 500.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_MAX_AGE"] != 0
 
 # An optional read replica for reports (DESIGN §5: PostgreSQL is the scale-out path).
 # Only code that asks for attendance_project.db.reporting_db() reads there; everything
@@ -141,6 +152,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 if env.str("DATABASE_REPLICA_URL", default=""):
     replica = env.db("DATABASE_REPLICA_URL")
     replica["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    replica["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_HEALTH_CHECKS"]
     if replica["ENGINE"] == "django.db.backends.postgresql":
         # Every transaction on this connection is read-only, so a write sent here by
         # mistake fails loudly even when the URL points at the primary.
@@ -190,6 +202,11 @@ STORAGES = {
         )
     },
 }
+
+# Request bodies larger than this are refused (413) before they are read, except on
+# the portfolio upload (attendance_project.middleware.UPLOAD_LIMITS). Forms here are
+# small: 1 MB holds any of them many times over.
+MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=1024 * 1024)
 
 # Facilitators may correct a captured session for this many days after capture;
 # office admins at any time.

@@ -68,7 +68,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start(name: str, env: dict[str, str], folder: Path, workers: int = 2) -> Server:
+def start(
+    name: str, env: dict[str, str], folder: Path, workers: int = 2, threads: int = 4
+) -> Server:
     port = free_port()
     log = folder / f"{name}.log"
     with log.open("wb") as output:
@@ -81,7 +83,7 @@ def start(name: str, env: dict[str, str], folder: Path, workers: int = 2) -> Ser
                 f"--bind=127.0.0.1:{port}",
                 f"--workers={workers}",
                 "--worker-class=gthread",
-                "--threads=4",
+                f"--threads={threads}",
                 "--keep-alive=120",
                 "--no-control-socket",
                 "--graceful-timeout=5",

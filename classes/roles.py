@@ -16,6 +16,10 @@ _MANAGE = ("view", "add", "change")
 # attendance, histories) are never changed or deleted there; manual hours are the
 # hours log's "add" permission.
 OFFICE_ADMIN_PERMISSIONS = {
+    # The admin's user pickers (a class's facilitator and backup facilitators) list
+    # users through the user admin's autocomplete, which needs its view permission:
+    # a read-only view of users, nothing more (no change, no groups or permissions).
+    "auth": {"user": ("view",)},
     "learners": {"client": _MANAGE, "learner": _MANAGE},
     "progression": {
         "classtype": _MANAGE,
