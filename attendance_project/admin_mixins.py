@@ -1,10 +1,18 @@
 """Admin building blocks shared by the apps."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from attendance_project.admin_widgets import SafeAutocompleteSelect, SafeAutocompleteSelectMultiple
 from submissions.keys import InvalidSubmission, key_from_post, reissue_or_keep
+
+if TYPE_CHECKING:
+    # The type ModelAdmin declares for its templates (a name of the stubs only).
+    from django.template.response import _TemplateForResponseT
 
 
 class ReadOnlyAdminMixin:
@@ -51,7 +59,9 @@ class KeyedChangeFormMixin:
     """A change form whose save writes through a service: the form carries a one-time
     submission key (submissions/keys.py), read back by the admin's save hooks."""
 
-    change_form_template = "admin/submissions/keyed_change_form.html"
+    change_form_template: ClassVar[_TemplateForResponseT | None] = (
+        "admin/submissions/keyed_change_form.html"
+    )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         key = reissue_or_keep(request.POST, user=request.user, purpose=request.path)
@@ -117,4 +127,4 @@ class CheckedInlineMixin(BoundedInlineMixin, SafeAutocompleteMixin):
     """An editable inline, safe with a crafted form: CheckedInlineFormSet, a bounded
     number of forms, and autocomplete pickers that survive a value that is no key."""
 
-    formset = CheckedInlineFormSet
+    formset: Any = CheckedInlineFormSet

@@ -9,6 +9,8 @@ out: the picker shows nothing chosen, and the form's own error says why.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 
@@ -16,6 +18,8 @@ from attendance_project.parsing import has_nul
 
 
 class KeyValuesOnlyMixin:
+    field: Any  # the autocomplete widget's model field (AutocompleteMixin sets it)
+
     def optgroups(self, name, value, attr=None):
         return super().optgroups(name, [v for v in value if self._is_key(v)], attr)
 

@@ -31,8 +31,11 @@ FORMULA_REGEX = "^[=+@\t\r-]"
 BLOCK_ROWS = 1000
 
 
+FORMULA_FIRST = frozenset(FORMULA_STARTS)  # each one character: a set lookup per cell
+
+
 def safe_cell(value) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if value.__class__ is str and value[:1] in FORMULA_FIRST:
         return "'" + value
     return value
 
@@ -47,7 +50,9 @@ def csv_lines(
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
-    block = [BOM + buffer.getvalue()]
+    # The header goes out at once, before the first row is computed: the download
+    # starts (and the connection shows life to proxies) however long the rows take.
+    yield BOM + buffer.getvalue()
     buffer.seek(0)
     buffer.truncate()
     pending = 0
@@ -61,14 +66,12 @@ def csv_lines(
         writer.writerow(row)
         pending += 1
         if pending == BLOCK_ROWS:
-            block.append(buffer.getvalue())
+            yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
             pending = 0
-            yield "".join(block)
-            block = []
-    block.append(buffer.getvalue())
-    yield "".join(block)
+    if pending:
+        yield buffer.getvalue()
 
 
 def csv_response(

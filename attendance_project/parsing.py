@@ -175,4 +175,6 @@ def safe_filename(name: str) -> str:
 def attachment_header(name: str) -> str:
     """The Content-Disposition value of a download named `name` (made safe first);
     non-ASCII names travel as RFC 6266's filename*."""
-    return content_disposition_header(True, safe_filename(name))
+    header = content_disposition_header(True, safe_filename(name))
+    assert header is not None  # always a value for an attachment
+    return header

@@ -142,6 +142,14 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# No JIT compilation: the app's queries run in milliseconds, and the reports' per-row
+# subqueries push their planned cost past jit_above_cost, where PostgreSQL spent
+# 0.7 s compiling a 70 ms query (bench/HISTORY.md, issue 10).
+NO_JIT = "-c jit=off"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} {NO_JIT}".strip()
+
 # A kept connection may have died meanwhile (a database restart, a failover, an idle
 # timeout): checked before each request reuses it, or that request is a 500.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_MAX_AGE"] != 0
@@ -158,7 +166,7 @@ if env.str("DATABASE_REPLICA_URL", default=""):
         # mistake fails loudly even when the URL points at the primary.
         options = replica.setdefault("OPTIONS", {})
         read_only = "-c default_transaction_read_only=on"
-        options["options"] = f"{options.get('options', '')} {read_only}".strip()
+        options["options"] = f"{options.get('options', '')} {read_only} {NO_JIT}".strip()
     # Tests use the primary's test database through this alias; no second one.
     replica["TEST"] = {"MIRROR": "default"}
     DATABASES["replica"] = replica

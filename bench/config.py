@@ -17,8 +17,10 @@ class Config:
     export_reps: int
     load_users: int
     load_seconds: float
+    report_reps: int  # GETs of each report page per scale
+    report_csv_reps: int  # downloads of each report CSV per scale
 
 
-FULL = Config("full", 1.0, 0.01, 30, 3, 20, 10, 30, 100_000, 5, 8, 20)
+FULL = Config("full", 1.0, 0.01, 30, 3, 20, 10, 30, 100_000, 5, 8, 20, 15, 3)
 # `make test`: it runs, it prints, the assertions hold; small enough for seconds.
-SMOKE = Config("smoke", 0.004, 0.001, 3, 1, 3, 2, 3, 1_000, 1, 2, 3)
+SMOKE = Config("smoke", 0.004, 0.001, 3, 1, 3, 2, 3, 1_000, 1, 2, 3, 2, 1)

@@ -30,6 +30,15 @@ class Answer:
 
 
 @dataclass
+class Streamed:
+    status: int
+    first_byte_ms: float  # the status line and headers, and the first block of the body
+    ms: float
+    bytes: int
+    lines: int
+
+
+@dataclass
 class Browser:
     port: int
     cookies: dict[str, str] = field(default_factory=dict)
@@ -70,6 +79,33 @@ class Browser:
             else:
                 self.cookies[name] = morsel.value
         return Answer(response.status, response.getheader("Location", ""), data.decode(), ms)
+
+    def stream(self, path: str, block: int = 1 << 16) -> Streamed:
+        """GET a (streamed) download, reading it block by block as it arrives: when its
+        first byte came, when its last, how big, how many lines. Nothing is kept."""
+        headers = {"Host": "127.0.0.1", "Connection": "keep-alive"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        started = time.perf_counter()
+        try:
+            self._connection.request("GET", path, headers=headers)
+            response = self._connection.getresponse()
+        except (OSError, http.client.HTTPException):
+            # The server closed the connection after the last download: open another.
+            self._connection.close()
+            started = time.perf_counter()
+            self._connection.request("GET", path, headers=headers)
+            response = self._connection.getresponse()
+        first = response.read1(block)
+        first_ms = (time.perf_counter() - started) * 1000
+        size, lines = len(first), first.count(b"\n")
+        while data := response.read1(block):
+            size += len(data)
+            lines += data.count(b"\n")
+        total_ms = (time.perf_counter() - started) * 1000
+        if response.status != 200:
+            raise HttpError(f"GET {path}: {response.status}")
+        return Streamed(response.status, first_ms, total_ms, size, lines)
 
     def get(self, path: str, expect: int = 200) -> Answer:
         answer = self.request("GET", path)

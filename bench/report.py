@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from bench import reports
 from bench.capture import PATHS, SIZES
 from bench.stats import ratio
 
@@ -31,6 +32,7 @@ def targets(r: dict) -> list[dict]:
         ),
         ("export rows/s ÷ COPY rows/s", ratio(export["export_rows_per_s"], export["copy_rows_per_s"]), -0.25),  # noqa: E501
         ("export peak memory at 10× the rows (Python)", ratio(memory[1]["python_peak_kib"], memory[0]["python_peak_kib"]), 1.5),  # noqa: E501
+        *reports.targets(r["reports"]),
     ]  # fmt: skip
     rows = [
         {
@@ -64,7 +66,7 @@ def targets(r: dict) -> list[dict]:
 
 
 def table(r: dict) -> str:
-    out = []
+    out: list[str] = []
     add = out.append
     t, q = r["capture"]["times"], r["capture"]["queries"]
     add(f"make bench ({r['config']['name']}), {r['date']}, commit {r.get('commit', '?')}")
@@ -74,7 +76,7 @@ def table(r: dict) -> str:
     )
     add("")
     add(f"Capture, {t['baseline 30']['n']} rounds per path and size")
-    head = ("learners", "path", "median", "p90", "p90/p50", "× base", "queries")
+    head: tuple[str, ...] = ("learners", "path", "median", "p90", "p90/p50", "× base", "queries")
     add("  {:>8}  {:<20} {:>8} {:>8} {:>8} {:>7} {:>8}".format(*head))
     for size in SIZES:
         base = t[f"baseline {size}"]["median"]
@@ -138,6 +140,8 @@ def table(r: dict) -> str:
             f"  peak memory exporting {rows_label}: Python {m['python_peak_kib']:,} KiB, "
             f"resident set +{m['rss_growth_kib']:,} KiB"
         )
+    add("")
+    out.extend(reports.table(r["reports"]))
     load = r["load"]
     lat = load["latency_ms"] or {"median": 0, "p99": 0}
     add("")

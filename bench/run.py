@@ -11,7 +11,7 @@ import psycopg
 from django.db import connection
 from django.utils import timezone
 
-from bench import capture, export, load, pages, profiles, servers
+from bench import capture, export, load, pages, profiles, reports, servers
 from bench.config import Config
 from bench.http import Browser
 from bench.seed import PASSWORD
@@ -52,7 +52,7 @@ def run_all(
         ):
             with raw_small.cursor() as cursor:
                 cursor.execute("SELECT COUNT(*) FROM learner_hours_log")
-                results["ledger_rows_small"] = cursor.fetchone()[0]
+                (results["ledger_rows_small"],) = cursor.fetchone() or (0,)
             log("capture: interleaved service, HTTP and raw SQL")
             results["capture"] = capture_phase(
                 config, user, groups, large.port, urls["large"], failures
@@ -79,6 +79,15 @@ def run_all(
             log("export")
             results["export"] = export.measure(
                 raw=raw_large, rows=config.export_rows, reps=config.export_reps
+            )
+            log("report pages and CSVs")
+            results["reports"] = reports.measure(
+                large_port=large.port,
+                small_port=small.port,
+                raw_large=raw_large,
+                raw_small=raw_small,
+                reps=config.report_reps,
+                csv_reps=config.report_csv_reps,
             )
             results["profiles"] = profiles.write_all(
                 user=user, group=groups[30], folder=profiles_to

@@ -12,6 +12,7 @@ import math
 import zoneinfo
 from dataclasses import dataclass, field
 
+from classes.plan import plan_rows
 from classes.schedule import ScheduleSpec, Slot, expand
 
 SAST = zoneinfo.ZoneInfo("Africa/Johannesburg")
@@ -72,6 +73,7 @@ class ClassPlan:
         return 6 if self.slots == ONE_SLOT else 8
 
     def spec(self) -> ScheduleSpec:
+        assert self.start is not None, "plan_dates first"
         return ScheduleSpec(
             pattern=self.pattern,
             start_date=self.start,
@@ -188,3 +190,18 @@ def write_sessions(plan: ClassPlan, enrolled: list[Enrolled], rng, tables) -> in
             e.present += present
             ledger_rows += 1
     return ledger_rows
+
+
+def write_plan(plan: ClassPlan, table) -> None:
+    """The class's stored plan, as classes.services.schedule.rebuild_plan writes it:
+    every session the engine produces, the recorded ones marked."""
+    recorded = set(plan.dates[: plan.recorded])
+    for row in plan_rows(expand(plan.spec())):
+        table.add(
+            row.session_date,
+            row.slots,
+            row.scheduled_hours,
+            row.blocked_reason,
+            row.session_date in recorded,
+            plan.class_id,
+        )

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 
 from attendance_project.admin_filters import DateRangeFilter, facilitator_filter
 from attendance_project.admin_lists import LargeTableAdminMixin
@@ -10,6 +11,9 @@ from attendance_project.admin_mixins import (
     ReadOnlyInlineMixin,
     SafeAutocompleteMixin,
 )
+
+# Importing it extends the progression admin with classes, sessions and pages.
+from classes import admin_progression  # noqa: F401
 from classes.admin_enrolments import end_enrolments, enrol_from_admin
 from classes.admin_sessions import CreditedFilter, credit_now, void_sessions
 from classes.models import (
@@ -21,6 +25,7 @@ from classes.models import (
     EnrolmentHistory,
     HolidayOverride,
     LearnerAttendance,
+    PlannedSessionRow,
     Schedule,
     ScheduleException,
     SchedulePause,
@@ -38,6 +43,7 @@ from classes.services import (
 from classes.services.corrections import VOID_PERMISSION
 from classes.services.crediting import CREDIT_PERMISSION
 from classes.services.enrolment import PROGRAMME_FIXED
+from classes.services.schedule import rebuild_plan
 from submissions.keys import issue_key
 
 
@@ -53,8 +59,7 @@ class EnrolmentInline(ReadOnlyInlineMixin, admin.TabularInline):
     and class never change); each links to its page, where it can be ended."""
 
     model = Enrolment
-    fields = ["learner", "start_date", "end_date", "status"]
-    readonly_fields = fields
+    fields = readonly_fields = ("learner", "start_date", "end_date", "status")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("learner")
@@ -80,8 +85,14 @@ class NewEnrolmentInline(CheckedInlineMixin, admin.TabularInline):
 
 class StatusHistoryInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = ClassStatusHistory
-    fields = ["changed_at", "old_status", "new_status", "stop_date", "changed_by", "reason"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "changed_at",
+        "old_status",
+        "new_status",
+        "stop_date",
+        "changed_by",
+        "reason",
+    )
     show_change_link = False
 
 
@@ -163,8 +174,15 @@ class ClassAdmin(SafeAutocompleteMixin, KeyedChangeFormMixin, admin.ModelAdmin):
 
 class EnrolmentHistoryInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = EnrolmentHistory
-    fields = ["changed_at", "action", "start_date", "end_date", "status", "changed_by", "reason"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "changed_at",
+        "action",
+        "start_date",
+        "end_date",
+        "status",
+        "changed_by",
+        "reason",
+    )
     show_change_link = False
 
     def get_queryset(self, request):
@@ -264,13 +282,45 @@ class HolidayOverrideInline(CheckedInlineMixin, admin.TabularInline):
     extra = 0
 
 
+class RebuildsPlanMixin:
+    """Saving or deleting what shapes a class's planned sessions rebuilds the class's
+    stored plan (classes.services.schedule), in the admin's transaction; a change that
+    moves the row to another class or schedule rebuilds both classes' plans."""
+
+    def plan_class_ids(self, obj, form=None) -> set[int]:
+        raise NotImplementedError
+
+    def rebuild_plans(self, class_ids) -> None:
+        with transaction.atomic():
+            for klass in Class.objects.filter(pk__in=class_ids).order_by("pk"):
+                rebuild_plan(klass=klass)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self.rebuild_plans(self.plan_class_ids(form.instance, form))
+
+    def delete_model(self, request, obj):
+        class_ids = self.plan_class_ids(obj)
+        with transaction.atomic():
+            super().delete_model(request, obj)
+            self.rebuild_plans(class_ids)
+
+    def delete_queryset(self, request, queryset):
+        class_ids = set().union(*(self.plan_class_ids(obj) for obj in queryset))
+        with transaction.atomic():
+            super().delete_queryset(request, queryset)
+            self.rebuild_plans(class_ids)
+
+
 @admin.register(Schedule)
-class ScheduleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class ScheduleAdmin(RebuildsPlanMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["klass", "pattern", "start_date", "end_date", "total_hours"]
     list_filter = ["pattern"]
     list_select_related = ["klass"]
     search_fields = ["klass__code"]
     autocomplete_fields = ["klass"]
+    # Set by the database; the form would otherwise ask for it on every save.
+    readonly_fields = ["created_at"]
     inlines = [
         ScheduleSlotInline,
         ScheduleExceptionInline,
@@ -278,11 +328,43 @@ class ScheduleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         HolidayOverrideInline,
     ]
 
+    def plan_class_ids(self, obj, form=None):
+        # form.initial: the class the schedule had before this change.
+        previous = form.initial.get("klass") if form is not None else None
+        return {obj.klass_id} | ({previous} if previous else set())
+
+
+@admin.register(PlannedSessionRow)
+class PlannedSessionRowAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The stored plan, read-only: written by the schedule service whenever a schedule
+    changes (`manage.py rebuild_plans` rebuilds all, `check_plans` compares)."""
+
+    list_display = [
+        "klass",
+        "session_date",
+        "slots",
+        "scheduled_hours",
+        "blocked_reason",
+        "recorded",
+    ]
+    list_filter = ["recorded", ("session_date", DateRangeFilter)]
+    list_select_related = ["klass"]
+    search_fields = ["klass__code"]
+    # The UNIQUE (class_id, session_date) index read backwards: no sort of the table.
+    ordering = ["-klass_id", "-session_date"]
+    sortable_by = []
+    readonly_fields = [f.name for f in PlannedSessionRow._meta.fields]
+
 
 class LearnerAttendanceInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = LearnerAttendance
-    fields = ["learner", "hours_trained", "hours_present", "page_number", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "learner",
+        "hours_trained",
+        "hours_present",
+        "page_number",
+        "created_at",
+    )
     show_change_link = False
 
     def get_queryset(self, request):
@@ -291,8 +373,14 @@ class LearnerAttendanceInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 class SessionHistoryInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = SessionHistory
-    fields = ["changed_at", "action", "status_before", "status_after", "changed_by", "reason"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "changed_at",
+        "action",
+        "status_before",
+        "status_after",
+        "changed_by",
+        "reason",
+    )
     ordering = ["changed_at", "id"]
 
     def get_queryset(self, request):
@@ -401,13 +489,19 @@ class BackupFacilitatorAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     autocomplete_fields = ["klass", "user"]
 
 
-class ScheduleDetailAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class ScheduleDetailAdmin(RebuildsPlanMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     """Slots, exception dates, pauses and overrides across all classes (also inline on
     each schedule)."""
 
     list_select_related = ["schedule__klass"]
     search_fields = ["schedule__klass__code"]
     autocomplete_fields = ["schedule"]
+
+    def plan_class_ids(self, obj, form=None):
+        schedule_ids = {obj.schedule_id}
+        if form is not None and form.initial.get("schedule"):
+            schedule_ids.add(form.initial["schedule"])
+        return set(Schedule.objects.filter(pk__in=schedule_ids).values_list("klass_id", flat=True))
 
 
 @admin.register(ScheduleSlot)
@@ -434,8 +528,13 @@ class HolidayOverrideAdmin(ScheduleDetailAdmin):
 
 class SessionHistoryChangeInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = SessionHistoryChange
-    fields = ["learner", "hours_before", "hours_after", "page_before", "page_after"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "learner",
+        "hours_before",
+        "hours_after",
+        "page_before",
+        "page_after",
+    )
     show_change_link = False
 
     def get_queryset(self, request):

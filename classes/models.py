@@ -36,7 +36,8 @@ class Class(models.Model):
         related_name="facilitated_classes",
         verbose_name="primary facilitator",
     )
-    backup_facilitators = models.ManyToManyField(
+    # Annotated: the stubs cannot type a many-to-many to the (swappable) user model.
+    backup_facilitators: models.ManyToManyField = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="BackupFacilitator",
         related_name="backup_classes",
@@ -391,6 +392,67 @@ class HolidayOverride(models.Model):
 
     def __str__(self) -> str:
         return f"meets on {self.holiday_date}"
+
+
+class PlannedSessionRow(models.Model):
+    """One date of a class's stored plan: what the schedule engine (classes.schedule)
+    produces for the class, kept as rows so that pages and reports read it with SQL.
+
+    Derived data: written only by classes.services.schedule.rebuild_plan (whenever
+    something that shapes the plan changes, and by `manage.py rebuild_plans`), never
+    edited; `manage.py check_plans` compares it with the engine. Sessions that were
+    recorded are rows of class_attendance_sessions; `recorded` mirrors them (kept by
+    a trigger on that table, see classes/plan_sql.py) so the capture backlog is an
+    index range scan instead of an anti-join over every past session.
+    """
+
+    # No separate index on class_id: the UNIQUE (class_id, session_date) index leads
+    # with it.
+    klass = models.ForeignKey(
+        Class,
+        on_delete=models.CASCADE,
+        db_column="class_id",
+        db_index=False,
+        related_name="planned_sessions",
+    )
+    session_date = models.DateField()
+    # The day's slots as "09:00-12:00, 13:30-15:00" (classes.plan.slots_text).
+    slots = models.CharField(max_length=200)
+    scheduled_hours = models.DecimalField(max_digits=5, decimal_places=1)
+    # Why no session can be held that day (exception, pause, public holiday); empty
+    # when it is not blocked.
+    blocked_reason = models.TextField(blank=True, default="", db_default="")
+    # A session row with a status other than pending exists for this date.
+    recorded = models.BooleanField(default=False, db_default=False)
+
+    class Meta:
+        db_table = "class_planned_sessions"
+        ordering = ["klass", "session_date"]
+        indexes = [
+            # The capture backlog: planned, not blocked, not recorded, before today;
+            # with the class, its summary per class is read from the index alone.
+            models.Index(
+                fields=["session_date"],
+                include=["klass"],
+                name="class_planned_sessions_open",
+                condition=Q(blocked_reason="", recorded=False),
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["klass", "session_date"], name="class_planned_sessions_class_date_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(scheduled_hours__gt=0) & half_hour_steps("scheduled_hours"),
+                name="class_planned_sessions_hours_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(slots=""), name="class_planned_sessions_slots_not_blank"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.klass_id} {self.session_date}"
 
 
 class AttendanceSession(models.Model):

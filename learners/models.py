@@ -56,6 +56,11 @@ class Learner(models.Model):
     class Meta:
         db_table = "learners"
         ordering = ["surname", "first_names"]
+        indexes = [
+            # The reports list learners by name, a page at a time: read in this order,
+            # a page is fifty index entries, not a sort of every learner (issue 10).
+            models.Index(fields=["surname", "first_names", "id"], name="learners_name_order"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(first_names="") & ~models.Q(surname=""),

@@ -25,4 +25,6 @@ def database_url(dbname: str | None = None) -> str:
     else:
         netloc = f"{user}{password}@{host}:{port}"
     url = f"postgres://{netloc}/{urllib.parse.quote(dbname or s['NAME'])}"
-    return f"{url}?{urllib.parse.urlencode(query)}" if query else url
+    # %20, not "+", for spaces (options=-c jit=off): libpq reads "+" as a plus.
+    encoded = urllib.parse.urlencode(query, quote_via=urllib.parse.quote)
+    return f"{url}?{encoded}" if query else url

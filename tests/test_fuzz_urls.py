@@ -514,7 +514,7 @@ def is_ours(thing) -> bool:
     """A class or module of this project's code (not Django's, not an installed
     package's)."""
     module = thing if hasattr(thing, "__file__") else sys.modules[thing.__module__]
-    path = module.__file__
+    path = module.__file__ or ""
     return Path(path).is_relative_to(settings.BASE_DIR) and "site-packages" not in path
 
 

@@ -13,15 +13,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from classes.models import ExcessiveHoursResolution
-from classes.reports.common import date_text, hours_text, percent_text, person_name
+from classes.reports.common import (
+    CSV_BATCH,
+    ROWS_PER_PAGE,
+    CountedPaginator,
+    date_text,
+    hours_text,
+    percent_text,
+    person_name,
+)
+from classes.selectors import latest_page_subquery
 from progression.models import Progression
 from progression.progress import (
     attendance_percent,
-    latest_page_subquery,
     overage_hours,
     page_percent,
     progress_percent,
@@ -74,8 +82,15 @@ class ExcessiveRow:
 
 @dataclass(frozen=True)
 class ExcessiveHours:
+    """One page of the report: its flagged rows, then its rows under a recent
+    resolution (the whole report lists every flagged row first), the counts of the
+    whole report and the pager."""
+
     flagged: list[ExcessiveRow]
     resolved: list[ExcessiveRow]  # over, but hidden by a recent resolution
+    flagged_count: int
+    resolved_count: int
+    page: object  # django.core.paginator.Page
 
 
 def over_allocation() -> QuerySet[Progression]:
@@ -113,20 +128,42 @@ def _rows(*, now: datetime.datetime, using: str) -> QuerySet[Progression]:
     )
 
 
-def excessive_hours(*, now: datetime.datetime, using: str) -> ExcessiveHours:
-    """Flagged and recently resolved rows, in a fixed number of queries."""
-    rows = _rows(now=now, using=using).order_by(
-        # The largest overage first: the learner furthest beyond their hours.
+def in_report_order(*, now: datetime.datetime, using: str) -> QuerySet[Progression]:
+    """Flagged rows first, then those under a recent resolution; in each, the largest
+    overage first (the learner furthest beyond their hours), then by name."""
+    return _rows(now=now, using=using).order_by(
+        "hidden",
         (F("programme__subject_duration") - F("hours_trained")).asc(),
         "learner__surname",
         "learner__first_names",
         "id",
     )
+
+
+def excessive_hours(
+    *, now: datetime.datetime, using: str, page: str | None = None, per_page: int = ROWS_PER_PAGE
+) -> ExcessiveHours:
+    """A page of flagged and recently resolved rows, in a fixed number of queries."""
+    recent = ExcessiveHoursResolution.objects.filter(
+        progression_id=OuterRef("pk"), resolved_at__gt=hidden_since(now)
+    )
+    counts = (
+        over_allocation()
+        .using(using)
+        .annotate(hidden=Exists(recent))
+        .aggregate(total=Count("pk"), resolved=Count("pk", filter=Q(hidden=True)))
+    )
+    paginator = CountedPaginator(
+        in_report_order(now=now, using=using), per_page, count=counts["total"]
+    )
+    current = paginator.get_page(page)
     flagged, resolved = [], []
-    for progression in rows:
+    for progression in current:
         row = excessive_row(progression)
         (resolved if row.hidden_until else flagged).append(row)
-    return ExcessiveHours(flagged, resolved)
+    return ExcessiveHours(
+        flagged, resolved, counts["total"] - counts["resolved"], counts["resolved"], current
+    )
 
 
 def over_allocation_row(
@@ -156,9 +193,10 @@ def excessive_row(progression: Progression) -> ExcessiveRow:
     )
 
 
-def csv_rows(report: ExcessiveHours) -> Iterator[list]:
-    """Flagged rows, then the resolved ones, as on the page."""
-    for row in [*report.flagged, *report.resolved]:
+def csv_rows(*, now: datetime.datetime, using: str) -> Iterator[list]:
+    """Every row, flagged then resolved, in the pages' order, streamed in chunks."""
+    for progression in in_report_order(now=now, using=using).iterator(chunk_size=CSV_BATCH):
+        row = excessive_row(progression)
         p, last = row.progression, row.last_resolution
         yield [
             p.learner.surname,

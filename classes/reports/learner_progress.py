@@ -2,7 +2,8 @@
 the projected completion date at the class's current schedule and the at-risk flag.
 
 The percentages come from progression.progress (the one definition); the projection
-from classes.reports.projection over the schedule engine's remaining sessions.
+from classes.reports.projection over the class's remaining sessions in its stored plan
+(classes.stored_plan: one query for a page or a CSV batch, no schedule expanded).
 """
 
 from __future__ import annotations
@@ -12,24 +13,24 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import DateField, OuterRef, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 
+from classes.latest_pages import rows_with_latest_page
 from classes.models import Enrolment
 from classes.reports.common import (
     CSV_BATCH,
-    ClassPlan,
-    batched,
-    class_plans,
     date_text,
     hours_text,
     percent_text,
 )
-from classes.reports.projection import Projection, project
+from classes.reports.projection import Projection, completion_sql, project
 from classes.reports.trend import WeekAttendance, weekly_attendance
+from classes.selectors import latest_page_subquery
+from classes.stored_plan import RemainingSession, remaining_sessions
 from progression.models import Progression
 from progression.progress import (
     attendance_percent,
-    latest_page_subquery,
     page_percent,
     progress_shown,
 )
@@ -102,40 +103,56 @@ class ProgressRow:
         return REACHED if self.projection.reached else date_text(self.projection.completion)
 
 
-def progressions(filters: ProgressFilters, *, using: str) -> QuerySet[Progression]:
-    """The progressions the report lists, with what the rows need joined or annotated."""
-    enrolment_end = Enrolment.objects.filter(
-        learner_id=OuterRef("learner_id"), klass_id=OuterRef("klass_id")
-    ).values("end_date")[:1]
-    rows = Progression.objects.using(using).select_related("learner", "programme", "klass__client")
+def _selected(filters: ProgressFilters, *, using: str) -> QuerySet[Progression]:
+    """The progressions the filters select, in the report's order, and the end date of
+    each one's enrolment in its class (the projection stops there)."""
+    # One enrolment per learner and class (UNIQUE): no order needed, none joined.
+    enrolment_end = (
+        Enrolment.objects.filter(learner_id=OuterRef("learner_id"), klass_id=OuterRef("klass_id"))
+        .order_by()
+        .values("end_date")[:1]
+    )
+    rows = Progression.objects.using(using)
     if filters.class_id is not None:
         rows = rows.filter(klass_id=filters.class_id)
     if filters.client_id is not None:
         rows = rows.filter(klass__client_id=filters.client_id)
     if filters.status:
         rows = rows.filter(status=filters.status)
-    return rows.annotate(
-        latest_page=latest_page_subquery(), enrolment_end=Subquery(enrolment_end)
-    ).order_by("learner__surname", "learner__first_names", "learner_id", "start_date", "id")
+    return rows.annotate(enrolment_end=Subquery(enrolment_end)).order_by(
+        "learner__surname", "learner__first_names", "learner_id", "start_date", "id"
+    )
+
+
+def progressions(filters: ProgressFilters, *, using: str) -> QuerySet[Progression]:
+    """The progressions the report lists, with what a page's rows need."""
+    return (
+        _selected(filters, using=using)
+        .select_related("learner", "programme", "klass__client")
+        .annotate(latest_page=latest_page_subquery())
+    )
 
 
 def progress_row(
     progression: Progression,
     *,
-    today: datetime.date,
-    plans: dict[int, ClassPlan],
+    remaining: dict[int, list[RemainingSession]],
     trend: Sequence[WeekAttendance] = (),
 ) -> ProgressRow:
+    """`remaining`: the sessions still to come of the progressions' classes
+    (classes.stored_plan.remaining_sessions)."""
     programme = progression.programme
     projection = None
     if progression.status == Progression.Status.IN_PROGRESS:
         # No class or no schedule: nothing is planned, so nothing will add hours.
-        plan = plans.get(progression.klass_id)
-        remaining = plan.remaining(today, until=progression.enrolment_end) if plan else []
+        sessions = remaining.get(progression.klass_id, [])
+        until = progression.enrolment_end
+        if until is not None:
+            sessions = [s for s in sessions if s.date <= until]
         projection = project(
             hours_trained=progression.hours_trained,
             allocated=programme.subject_duration,
-            remaining=remaining,
+            remaining=sessions,
         )
     return ProgressRow(
         progression=progression,
@@ -152,42 +169,77 @@ def progress_rows(
 ) -> list[ProgressRow]:
     """Rows for a page of progressions: a fixed number of queries for any page size."""
     in_progress = [p for p in progressions if p.status == Progression.Status.IN_PROGRESS]
-    plans = class_plans((p.klass_id for p in in_progress if p.klass_id), using=using)
+    remaining = remaining_sessions(
+        {p.klass_id for p in in_progress if p.klass_id}, today=today, using=using
+    )
     weekly = (
         weekly_attendance((p.pk for p in progressions), today=today, using=using) if trends else {}
     )
+    return [progress_row(p, remaining=remaining, trend=weekly.get(p.pk, ())) for p in progressions]
+
+
+# The CSV reads values, not model instances, with the latest page of every row from
+# one grouped query (classes.latest_pages) and the projected completion computed by the
+# database (classes.reports.projection.COMPLETION_SQL, project()'s twin).
+CSV_COLUMNS = [
+    "learner__surname",
+    "learner__first_names",
+    "klass__code",
+    "klass__client__name",
+    "programme__code",
+    "status",
+    "hours_trained",
+    "hours_present",
+    "hours_absent",
+    "programme__subject_duration",
+    "programme__total_pages",
+    "completion",
+]
+STATUSES = dict(Progression.Status.choices)
+# The cells that hold text a person typed (names, codes): the CSV's formula guard
+# applies to them; the others are numbers, dates and labels the report writes.
+TEXT_COLUMNS = (0, 1, 2, 3, 4)
+
+
+def csv_rows(filters: ProgressFilters, *, today: datetime.date, using: str) -> Iterator[list]:
+    """Every progression the filters select (all pages), in the pages' order, streamed."""
+    rows = _selected(filters, using=using).annotate(
+        completion=RawSQL(*completion_sql(today=today), output_field=DateField())
+    )
+    for row in rows_with_latest_page(rows, CSV_COLUMNS, chunk_size=CSV_BATCH):
+        yield _csv_line(row)
+
+
+def _csv_line(row: tuple) -> list:
+    (
+        surname, first_names, class_code, client, lp, status, trained, present, absent,
+        allocated, total_pages, completion, latest_page,
+    ) = row  # fmt: skip
+    projected = at_risk = ""
+    if status == Progression.Status.IN_PROGRESS:
+        # As project(): reached first, then the session that reaches the allocation.
+        if trained >= allocated:
+            projected = REACHED
+        elif completion is not None:
+            projected = date_text(completion)
+        else:
+            at_risk = AT_RISK
     return [
-        progress_row(p, today=today, plans=plans, trend=weekly.get(p.pk, ())) for p in progressions
-    ]
-
-
-def csv_rows(
-    queryset: QuerySet[Progression], *, today: datetime.date, using: str
-) -> Iterator[list]:
-    """Every progression the filters select (all pages), a batch at a time."""
-    for batch in batched(queryset.iterator(chunk_size=CSV_BATCH), CSV_BATCH):
-        for row in progress_rows(batch, today=today, using=using, trends=False):
-            yield csv_row(row)
-
-
-def csv_row(row: ProgressRow) -> list:
-    p = row.progression
-    return [
-        p.learner.surname,
-        p.learner.first_names,
-        p.klass.code if p.klass else "",
-        p.klass.client.name if p.klass else "",
-        p.programme.code,
-        p.get_status_display(),
-        hours_text(p.hours_trained),
-        hours_text(p.hours_present),
-        hours_text(p.hours_absent),
-        hours_text(row.allocated),
-        percent_text(row.progress),
-        percent_text(row.attendance),
-        percent_text(row.page),
-        p.latest_page or "",
-        p.programme.total_pages,
-        row.projected_text,
-        AT_RISK if row.at_risk else "",
+        surname,
+        first_names,
+        class_code or "",
+        client or "",
+        lp,
+        STATUSES.get(status, status),
+        hours_text(trained),
+        hours_text(present),
+        hours_text(absent),
+        hours_text(allocated),
+        percent_text(progress_shown(trained, allocated)),
+        percent_text(attendance_percent(present, trained)),
+        percent_text(page_percent(latest_page, total_pages)),
+        latest_page or "",
+        total_pages,
+        projected,
+        at_risk,
     ]

@@ -10,11 +10,13 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
-from classes.reports.common import CSV_BATCH, date_text, hours_text, percent_text
+from classes.latest_pages import rows_with_latest_page
+from classes.reports.common import date_text, hours_text, percent_text
+from classes.selectors import latest_page_subquery
+from learners.models import Learner
 from progression.models import Progression
 from progression.progress import (
     attendance_percent,
-    latest_page_subquery,
     page_percent,
     progress_shown,
 )
@@ -70,18 +72,24 @@ class RegulatoryRow:
     portfolio: bool
 
 
-def active_progressions(dates: DateRange, *, using: str) -> QuerySet[Progression]:
-    """Progressions active at some point in the range: started by its end, and not
-    completed before its start."""
+def _in_range(dates: DateRange, *, using: str) -> QuerySet[Progression]:
     return (
         Progression.objects.using(using)
         .filter(
             Q(completion_date__isnull=True) | Q(completion_date__gte=dates.start),
             start_date__lte=dates.end,
         )
+        .order_by("learner__surname", "learner__first_names", "learner_id", "start_date", "id")
+    )
+
+
+def active_progressions(dates: DateRange, *, using: str) -> QuerySet[Progression]:
+    """Progressions active at some point in the range: started by its end, and not
+    completed before its start; with what a page's rows show."""
+    return (
+        _in_range(dates, using=using)
         .select_related("learner__employer", "programme", "klass__client")
         .annotate(latest_page=latest_page_subquery())
-        .order_by("learner__surname", "learner__first_names", "learner_id", "start_date", "id")
     )
 
 
@@ -96,35 +104,68 @@ def regulatory_row(progression: Progression) -> RegulatoryRow:
     )
 
 
-def csv_rows(queryset: QuerySet[Progression]) -> Iterator[list]:
-    """Every row in the range (all pages), streamed from the database in chunks."""
-    for progression in queryset.iterator(chunk_size=CSV_BATCH):
-        yield csv_row(regulatory_row(progression))
+# The CSV reads values, not model instances (a fifth of the time per row), with the
+# latest page of every row from one grouped query (classes.latest_pages).
+CSV_COLUMNS = [
+    "learner__surname",
+    "learner__first_names",
+    "learner__id_number",
+    "learner__passport_number",
+    "learner__race",
+    "learner__gender",
+    "programme__code",
+    "programme__name",
+    "programme__subject_duration",
+    "programme__total_pages",
+    "klass__code",
+    "klass__client__name",
+    "learner__employer__name",
+    "start_date",
+    "completion_date",
+    "hours_trained",
+    "hours_present",
+    "hours_absent",
+    "status",
+    "portfolio",
+]
+RACES = dict(Learner.Race.choices)
+GENDERS = dict(Learner.Gender.choices)
+STATUSES = dict(Progression.Status.choices)
+# The cells that hold text a person typed (names, document numbers, codes): the
+# CSV's formula guard applies to them; the others are numbers, dates and labels.
+TEXT_COLUMNS = (0, 1, 2, 3, 6, 7, 9, 10, 11)
 
 
-def csv_row(row: RegulatoryRow) -> list:
-    p, learner = row.progression, row.progression.learner
-    return [
-        learner.surname,
-        learner.first_names,
-        learner.id_number or "",
-        learner.passport_number or "",
-        learner.get_race_display(),
-        learner.get_gender_display(),
-        p.programme.code,
-        p.programme.name,
-        hours_text(p.programme.subject_duration),
-        p.klass.code if p.klass else "",
-        p.klass.client.name if p.klass else "",
-        learner.employer.name if learner.employer else "",
-        date_text(p.start_date),
-        date_text(p.completion_date),
-        hours_text(p.hours_trained),
-        hours_text(p.hours_present),
-        hours_text(p.hours_absent),
-        percent_text(row.progress),
-        percent_text(row.attendance),
-        percent_text(row.page),
-        p.get_status_display(),
-        YES if row.portfolio else NO,
-    ]
+def csv_rows(dates: DateRange, *, using: str) -> Iterator[list]:
+    """Every row in the range (all pages), in the pages' order, streamed from the
+    database in chunks."""
+    for row in rows_with_latest_page(_in_range(dates, using=using), CSV_COLUMNS):
+        (
+            surname, first_names, id_number, passport, race, gender,
+            code, name, allocated, total_pages, class_code, client, employer,
+            start, completion, trained, present, absent, status, portfolio, latest_page,
+        ) = row  # fmt: skip
+        yield [
+            surname,
+            first_names,
+            id_number or "",
+            passport or "",
+            RACES.get(race, race),
+            GENDERS.get(gender, gender),
+            code,
+            name,
+            hours_text(allocated),
+            class_code or "",
+            client or "",
+            employer or "",
+            date_text(start),
+            date_text(completion),
+            hours_text(trained),
+            hours_text(present),
+            hours_text(absent),
+            percent_text(progress_shown(trained, allocated)),
+            percent_text(attendance_percent(present, trained)),
+            percent_text(page_percent(latest_page, total_pages)),
+            STATUSES.get(status, status),
+            YES if portfolio else NO,
+        ]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.formats import date_format
 
+from attendance_project.errors import ServiceError
 from classes.models import (
     Class,
     ClassStatusHistory,
@@ -16,6 +17,7 @@ from classes.models import (
     LearnerAttendance,
 )
 from classes.selectors import programme_is_fixed
+from classes.services.schedule import rebuild_plan
 from learners.models import Learner
 from progression.models import LearningProgramme, Progression
 from progression.services import ProgressionService
@@ -43,10 +45,8 @@ PROGRAMME_FIXED = (
 ENDED_BY_REJOIN = "Rejoined the class."
 
 
-class ClassError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class ClassError(ServiceError):
+    """An enrolment or a class change broke a rule; nothing was written."""
 
 
 def enrol_learner(
@@ -54,7 +54,7 @@ def enrol_learner(
     learner: Learner,
     klass: Class,
     start_date: datetime.date,
-    enrolled_by: AbstractBaseUser | None = None,
+    enrolled_by: User | None = None,
     submission: Submission | None = None,
 ) -> tuple[Enrolment, Progression]:
     """Enrol a learner in a class from `start_date` and start their progression.
@@ -88,7 +88,7 @@ def end_enrolment(
     end_date: datetime.date,
     status: str,
     reason: str,
-    ended_by: AbstractBaseUser,
+    ended_by: User,
     submission: Submission | None = None,
 ) -> Enrolment:
     """End a learner's enrolment (completed or withdrew) from `end_date`, with a reason.
@@ -106,7 +106,9 @@ def end_enrolment(
         if status not in (Enrolment.Status.COMPLETED, Enrolment.Status.WITHDRAWN):
             raise ClassError(END_STATUS_INVALID.format(**facts))
         if locked.status != Enrolment.Status.ENROLLED:
-            raise ClassError(ALREADY_ENDED.format(end=date_format(locked.end_date), **facts))
+            # An ended enrolment has its end date (class_enrolments_end_date_when_left).
+            end = date_format(locked.end_date)  # type: ignore[arg-type]
+            raise ClassError(ALREADY_ENDED.format(end=end, **facts))
         if not reason:
             raise ClassError(END_REASON_REQUIRED.format(**facts))
         if end_date < locked.start_date:
@@ -137,9 +139,7 @@ def end_enrolment(
     return locked
 
 
-def _record(
-    enrolment: Enrolment, action: str, user: AbstractBaseUser | None, reason: str
-) -> EnrolmentHistory:
+def _record(enrolment: Enrolment, action: str, user: User | None, reason: str) -> EnrolmentHistory:
     return EnrolmentHistory.objects.create(
         enrolment=enrolment,
         action=action,
@@ -164,11 +164,12 @@ def change_class_status(
     *,
     klass: Class,
     status: str,
-    changed_by: AbstractBaseUser | None,
+    changed_by: User | None,
     stop_date: datetime.date | None = None,
     reason: str = "",
 ) -> ClassStatusHistory:
-    """Move a class to `status` and record who did it, when and why."""
+    """Move a class to `status` and record who did it, when and why; its stored
+    plan follows (a stop date ends it), in the same transaction."""
     if status == Class.Status.STOPPED and stop_date is None:
         raise ClassError(STOP_DATE_REQUIRED)
     if status != Class.Status.STOPPED and stop_date is not None:
@@ -190,5 +191,7 @@ def change_class_status(
         locked.status = status
         locked.stop_date = stop_date
         locked.save(update_fields=["status", "stop_date", "updated_at"])
+        # A stopped class plans nothing after its stop date.
+        rebuild_plan(klass=locked)
     klass.status, klass.stop_date = status, stop_date
     return entry

@@ -3,8 +3,11 @@ CSVs (classes.reports.common), and the inline SVG pictures."""
 
 from __future__ import annotations
 
+from html import escape
+
 from django import template
 from django.utils import formats
+from django.utils.safestring import mark_safe
 
 from attendance_project.svg import attendance_trend, progress_bar
 from classes.reports.common import hours_text, percent_text
@@ -12,6 +15,23 @@ from classes.reports.common import hours_text, percent_text
 register = template.Library()
 
 MISSING = "–"
+
+
+@register.simple_tag
+def options(choices, selected=None):
+    """The <option>s of a filter: (value, label) pairs, the selected value marked.
+
+    Built as one string in Python rather than by a template loop (or format_html per
+    option): a filter may offer every class (2,000 in the bench), and either took
+    longer than the rest of the page (bench/HISTORY.md, issue 10).
+    """
+    return mark_safe(
+        "".join(
+            f'<option value="{escape(str(value))}"{" selected" if value == selected else ""}>'
+            f"{escape(str(label))}</option>"
+            for value, label in choices
+        )
+    )
 
 
 @register.filter

@@ -26,10 +26,10 @@ from classes.selectors import (
     schedule_spec,
     session_attendance,
     session_history,
-    spec_from_schedule,
     visible_classes,
 )
 from classes.services.corrections import VOID_PERMISSION, edit_window_ends, may_correct
+from classes.stored_plan import planned_sessions
 
 CLASSES_PER_PAGE = 25
 # Longer than any class code or client name.
@@ -61,10 +61,6 @@ def my_classes(request):
         if facilitator_id is not None:
             classes = classes.filter(facilitator_id=facilitator_id)
     classes = current_learner_counts(classes, today).prefetch_related(
-        "schedule__slots",
-        "schedule__exceptions",
-        "schedule__pauses",
-        "schedule__holiday_overrides",
         Prefetch(
             "sessions",
             queryset=AttendanceSession.objects.only("klass_id", "session_date", "status"),
@@ -72,12 +68,12 @@ def my_classes(request):
         ),
     )
     page = Paginator(classes.order_by("code"), CLASSES_PER_PAGE).get_page(request.GET.get("page"))
+    # The page's classes' stored plans, in one query: no schedule is expanded here.
+    plans = planned_sessions(klass.pk for klass in page)
     rows = []
     for klass in page:
-        schedule = getattr(klass, "schedule", None)
-        planned = expand(spec_from_schedule(schedule, klass)) if schedule else []
         recorded = {s.session_date: s for s in klass.session_rows}
-        rows.append((klass, summarize(session_views(klass, planned, recorded, today))))
+        rows.append((klass, summarize(session_views(klass, plans[klass.pk], recorded, today))))
     return render(
         request,
         "classes/my_classes.html",

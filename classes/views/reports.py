@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from attendance_project.admin_lists import EstimatedCountPaginator
 from attendance_project.csv_export import csv_response
 from attendance_project.db import reporting_db
 from attendance_project.parsing import parse_choice, parse_date, parse_id, parse_month
@@ -28,7 +27,7 @@ from classes.reports import class_monthly as monthly_report
 from classes.reports import excessive_hours as excessive_report
 from classes.reports import learner_progress as progress_report
 from classes.reports import regulatory as regulatory_report
-from classes.reports.common import ROWS_PER_PAGE
+from classes.reports.common import ROWS_PER_PAGE, class_choices
 from classes.reports.models import RECORD_RESOLUTION, VIEW_REPORTS
 from learners.models import Client
 from progression.models import Progression
@@ -52,40 +51,32 @@ def index(request):
 # ---- Capture backlog
 
 
-def _backlog(request):
-    facilitator_id = parse_id(request.GET.get("facilitator"))
-    today = timezone.localdate()
-    report = backlog_report.capture_backlog(
-        today=today, using=reporting_db(), facilitator_id=facilitator_id
-    )
-    return report, facilitator_id, today
-
-
 @staff_report
 def backlog(request):
-    report, facilitator_id, today = _backlog(request)
-    facilitators = (
-        get_user_model()
-        .objects.using(reporting_db())
-        .filter(
-            pk__in=backlog_report.recordable_classes(using=reporting_db()).values("facilitator_id")
-        )
+    facilitator_id = parse_id(request.GET.get("facilitator"))
+    today, db = timezone.localdate(), reporting_db()
+    report = backlog_report.backlog_page(
+        today=today,
+        using=db,
+        page=request.GET.get("page"),
+        per_page=ROWS_PER_PAGE,
+        facilitator_id=facilitator_id,
     )
     context = {
         "report": report,
         "today": today,
         "facilitator_id": facilitator_id,
-        "facilitators": facilitators.order_by("first_name", "last_name", "username"),
+        "facilitators": backlog_report.facilitator_choices(using=db),
     }
     return render(request, "reports/backlog.html", context)
 
 
 @staff_report
 def backlog_csv(request):
-    report, _, today = _backlog(request)
-    return csv_response(
-        f"capture-backlog-{today}.csv", backlog_report.CSV_HEADER, backlog_report.csv_rows(report)
-    )
+    facilitator_id = parse_id(request.GET.get("facilitator"))
+    today = timezone.localdate()
+    rows = backlog_report.csv_rows(today=today, using=reporting_db(), facilitator_id=facilitator_id)
+    return csv_response(f"capture-backlog-{today}.csv", backlog_report.CSV_HEADER, rows)
 
 
 # ---- Learner progress
@@ -102,14 +93,16 @@ def _progress_filters(request) -> progress_report.ProgressFilters:
 @staff_report
 def progress(request):
     filters, today, db = _progress_filters(request), timezone.localdate(), reporting_db()
-    paginator = Paginator(progress_report.progressions(filters, using=db), ROWS_PER_PAGE)
+    paginator = EstimatedCountPaginator(
+        progress_report.progressions(filters, using=db), ROWS_PER_PAGE
+    )
     page = paginator.get_page(request.GET.get("page"))
     context = {
         "rows": progress_report.progress_rows(list(page), today=today, using=db),
         "page": page,
         "filters": filters,
-        "classes": Class.objects.using(db).order_by("code").only("pk", "code"),
-        "clients": Client.objects.using(db).order_by("name").only("pk", "name"),
+        "classes": class_choices(using=db),
+        "clients": Client.objects.using(db).order_by("name").values_list("pk", "name"),
         "statuses": Progression.Status.choices,
         "today": today,
     }
@@ -118,11 +111,14 @@ def progress(request):
 
 @staff_report
 def progress_csv(request):
-    filters, today, db = _progress_filters(request), timezone.localdate(), reporting_db()
-    rows = progress_report.csv_rows(
-        progress_report.progressions(filters, using=db), today=today, using=db
+    filters, today = _progress_filters(request), timezone.localdate()
+    rows = progress_report.csv_rows(filters, today=today, using=reporting_db())
+    return csv_response(
+        f"learner-progress-{today}.csv",
+        progress_report.CSV_HEADER,
+        rows,
+        text_columns=progress_report.TEXT_COLUMNS,
     )
-    return csv_response(f"learner-progress-{today}.csv", progress_report.CSV_HEADER, rows)
 
 
 # ---- Excessive hours
@@ -130,7 +126,9 @@ def progress_csv(request):
 
 @staff_report
 def excessive_hours(request):
-    report = excessive_report.excessive_hours(now=timezone.now(), using=reporting_db())
+    report = excessive_report.excessive_hours(
+        now=timezone.now(), using=reporting_db(), page=request.GET.get("page")
+    )
     context = {
         "report": report,
         "can_resolve": request.user.has_perm(RECORD_RESOLUTION),
@@ -141,11 +139,10 @@ def excessive_hours(request):
 
 @staff_report
 def excessive_hours_csv(request):
-    report = excessive_report.excessive_hours(now=timezone.now(), using=reporting_db())
     return csv_response(
         f"excessive-hours-{timezone.localdate()}.csv",
         excessive_report.CSV_HEADER,
-        excessive_report.csv_rows(report),
+        excessive_report.csv_rows(now=timezone.now(), using=reporting_db()),
     )
 
 
@@ -173,7 +170,7 @@ def class_monthly(request):
         "month": month,
         "previous_month": shift_month(month.year, month.month, -1),
         "next_month": shift_month(month.year, month.month, 1),
-        "classes": Class.objects.using(reporting_db()).order_by("code").only("pk", "code"),
+        "classes": class_choices(using=reporting_db()),
     }
     return render(request, "reports/class_monthly.html", context)
 
@@ -204,7 +201,7 @@ def _date_range(request) -> regulatory_report.DateRange:
 @staff_report
 def regulatory(request):
     dates = _date_range(request)
-    paginator = Paginator(
+    paginator = EstimatedCountPaginator(
         regulatory_report.active_progressions(dates, using=reporting_db()), ROWS_PER_PAGE
     )
     page = paginator.get_page(request.GET.get("page"))
@@ -219,9 +216,10 @@ def regulatory(request):
 @staff_report
 def regulatory_csv(request):
     dates = _date_range(request)
-    rows = regulatory_report.csv_rows(
-        regulatory_report.active_progressions(dates, using=reporting_db())
-    )
+    rows = regulatory_report.csv_rows(dates, using=reporting_db())
     return csv_response(
-        f"regulatory-{dates.start}-to-{dates.end}.csv", regulatory_report.CSV_HEADER, rows
+        f"regulatory-{dates.start}-to-{dates.end}.csv",
+        regulatory_report.CSV_HEADER,
+        rows,
+        text_columns=regulatory_report.TEXT_COLUMNS,
     )

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from classes.models import ExcessiveHoursResolution
+from classes.reports.common import ROWS_PER_PAGE
 from classes.reports.excessive_hours import CSV_HEADER
 from classes.services import excessive_hours as service
 from classes.views.excessive_hours import RESOLVED_MESSAGE
@@ -286,3 +287,24 @@ def test_the_query_count_does_not_grow_with_the_rows(
     with django_assert_num_queries(len(five_csv)):
         assert len(csv_table(client.get(CSV_URL))) == 41
     assert HoursLog.objects.count() == 40
+
+
+def test_the_page_is_paginated_flagged_first_and_the_csv_has_every_page(
+    client, admin_user, own_facilitator
+):
+    klass = report_class(own_facilitator, allocated="12", capped=True, surnames=())
+    over_hours_learners(klass, 60, admin_user)  # 30 flagged, 30 under a resolution
+    client.force_login(admin_user)
+
+    first, second = client.get(URL), client.get(URL, {"page": 2})
+    table = csv_table(client.get(CSV_URL))
+
+    rows = page_values(first).rows + page_values(second).rows
+    assert [len(page_values(first).rows), len(page_values(second).rows)] == [ROWS_PER_PAGE, 10]
+    assert table[1:] == rows
+    # The flagged rows (no "hidden until" date) come first, over both pages.
+    assert [bool(row[-1]) for row in rows] == [False] * 30 + [True] * 30
+    facts = first.content.decode()
+    assert '<dt>Over hours</dt><dd class="attention">30</dd>' in facts
+    assert "<dt>Resolved recently</dt><dd>30</dd>" in facts
+    assert "Nobody on a capped programme" not in second.content.decode()

@@ -223,3 +223,37 @@ def test_the_query_count_does_not_grow_with_the_rows(
         assert len(page_values(client.get(URL)).rows) == 40
     with django_assert_num_queries(len(five_csv)):
         assert len(csv_table(client.get(CSV_URL))) == 41
+
+
+def test_the_csv_projects_as_the_page_does_in_every_case(client, admin_user, own_facilitator):
+    """The CSV's projection is computed by the database (projection.COMPLETION_SQL),
+    the page's by project(): reached, a date, at risk, a leaver, no schedule, on hold."""
+    progress = report_class(own_facilitator, code="PROG-1")
+    run_sessions(progress, own_facilitator)
+    short = report_class(own_facilitator, code="SHORT-1", end=MAR_9, surnames=("Adams",))
+    run_sessions(short, own_facilitator, {d: rows[:1] for d, rows in FIVE_SESSIONS.items()})
+    done = report_class(own_facilitator, code="DONE-1", allocated="12", surnames=("Zulu",))
+    run_sessions(done, own_facilitator, {d: rows[:1] for d, rows in FIVE_SESSIONS.items()})
+    Enrolment.objects.filter(klass=progress, learner__surname="Nkosi").update(
+        end_date=MAR_9, status=Enrolment.Status.WITHDRAWN
+    )
+    EnrolmentFactory(klass=ClassFactory(facilitator=own_facilitator), learner__surname="Bare")
+    # A learner moving on to another LP: their progression on HOLD-1's goes on hold.
+    hold = report_class(own_facilitator, code="HOLD-1", surnames=("Mokoena",))
+    EnrolmentFactory(
+        klass=report_class(own_facilitator, code="NEXT-1", surnames=()),
+        learner=Enrolment.objects.get(klass=hold).learner,
+    )
+    client.force_login(admin_user)
+
+    page = page_values(client.get(URL)).rows
+    table = csv_table(client.get(CSV_URL))
+
+    assert table[1:] == page
+    projected = {(row[0], row[2][:4]): tuple(row[-2:]) for row in page}
+    assert projected[("Dlamini", "PROG")] == ("2026-03-11", "")
+    assert projected[("Nkosi", "PROG")] == ("", "At risk")  # left on 9 March
+    assert projected[("Adams", "SHOR")] == ("", "At risk")
+    assert projected[("Zulu", "DONE")] == ("Reached", "")
+    assert projected[("Bare", "CLS-")] == ("", "At risk")  # no schedule
+    assert projected[("Mokoena", "HOLD")] == ("", "")  # on hold: nothing projected

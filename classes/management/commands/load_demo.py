@@ -16,6 +16,7 @@ from django.utils import timezone
 from classes.models import Class, Schedule, ScheduleException, ScheduleSlot
 from classes.roles import FACILITATORS, OFFICE_ADMINS
 from classes.services import change_class_status, enrol_learner
+from classes.services.schedule import rebuild_plan
 from learners.models import Client, Learner
 from progression.models import ClassType, LearningProgramme
 
@@ -146,6 +147,7 @@ class Command(BaseCommand):
                 exception_date=start + datetime.timedelta(weeks=3, days=slots[0][0]),
                 reason="Plant shutdown for maintenance",
             )
+            rebuild_plan(klass=klass)
             for _ in range(6):
                 first, surname = next(names)
                 serial += 1

@@ -1,0 +1,90 @@
+"""Reads of the stored plan (class_planned_sessions), for pages and reports that show
+many classes: one query for any number of classes, no schedule expanded.
+
+A page about one class (its attendance page, a session, the capture form) may ask the
+schedule engine directly; `manage.py check_plans` keeps the two equal.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db import DEFAULT_DB_ALIAS, connections
+
+from classes.models import PlannedSessionRow
+from classes.plan import parse_slots
+from classes.schedule import PlannedSession
+
+
+class RemainingSession(NamedTuple):
+    """A planned session still to come: what a projection needs of it."""
+
+    date: datetime.date
+    hours: Decimal
+
+
+def planned_sessions(
+    class_ids: Iterable[int], *, using: str = DEFAULT_DB_ALIAS
+) -> dict[int, list[PlannedSession]]:
+    """Each class's planned sessions, blocked ones included, in date order (classes
+    without a plan map to an empty list)."""
+    ids = set(class_ids)
+    found: dict[int, list[PlannedSession]] = {pk: [] for pk in ids}
+    rows = (
+        PlannedSessionRow.objects.using(using)
+        .filter(klass_id__in=ids)
+        .order_by("klass_id", "session_date")
+        .values_list("klass_id", "session_date", "slots", "scheduled_hours", "blocked_reason")
+    )
+    # A class's days repeat the same few slot texts: each is parsed once.
+    slots: dict[tuple[str, int], tuple] = {}
+    for class_id, day, text, _hours, reason in rows:
+        key = (text, day.weekday())
+        if key not in slots:
+            slots[key] = parse_slots(text, day.weekday())
+        found[class_id].append(PlannedSession(day, slots[key], reason or None))
+    return found
+
+
+def remaining_sessions(
+    class_ids: Iterable[int], *, today: datetime.date, using: str = DEFAULT_DB_ALIAS
+) -> dict[int, list[RemainingSession]]:
+    """Each class's sessions still to come, in date order: planned, not blocked, today
+    or later (today's counts until it is recorded), and not recorded yet."""
+    ids = set(class_ids)
+    found: dict[int, list[RemainingSession]] = {pk: [] for pk in ids}
+    if not ids:
+        return found
+    rows = PlannedSessionRow.objects.using(using).filter(
+        klass_id__in=ids, blocked_reason="", recorded=False, session_date__gte=today
+    )
+    if connections[using].vendor == "postgresql":
+        # One row per class, its dates and hours as two arrays in date order: a CSV
+        # batch reads thousands of sessions, and a row each cost more than the rest
+        # of the batch (bench/HISTORY.md, issue 10).
+        per_class = (
+            rows.values("klass_id")
+            .annotate(
+                dates=ArrayAgg("session_date", order_by="session_date"),
+                hours=ArrayAgg("scheduled_hours", order_by="session_date"),
+            )
+            .order_by()
+            .values_list("klass_id", "dates", "hours")
+        )
+        # Read from the cursor: psycopg parses the arrays; the queryset would convert
+        # every element again in Python.
+        sql, params = per_class.query.get_compiler(using=using).as_sql()
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            for class_id, dates, hours in cursor.fetchall():
+                found[class_id] = list(map(RemainingSession, dates, hours))
+        return found
+    for class_id, day, hours in rows.order_by("klass_id", "session_date").values_list(
+        "klass_id", "session_date", "scheduled_hours"
+    ):
+        found[class_id].append(RemainingSession(day, hours))
+    return found
