@@ -124,7 +124,7 @@ OURS = Depth(per_parameter=HALF, all_fields=HALF, per_field=1, by_persona=True)
 # Django's own admin pages (lists, add, change, delete, history) are the same code for
 # each of the 25 models: values in turn across the models, a share per page. This
 # keeps the run near a minute; the parsers they call are ours (test_parsing.py).
-DJANGO_ADMIN = Depth(per_parameter=0.34, all_fields=1, per_field=0.25)
+DJANGO_ADMIN = Depth(per_parameter=0.25, all_fields=1, per_field=0.2)
 # A page refusing this persona (a login redirect, 403, 404) before reading anything:
 # every parameter at once, and a POST.
 REFUSED = Depth(per_parameter=0, all_fields=1, per_field=0)
