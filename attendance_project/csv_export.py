@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.http import StreamingHttpResponse
 
@@ -97,12 +98,19 @@ def copy_csv_response(filename: str, header: Sequence[str], queryset):
     list must be in the column order of `header`: all annotations, added in order.
     """
     compiler = queryset.query.get_compiler(using=queryset.db)
-    sql, params = compiler.as_sql()
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        # Filters no row can match (an id beyond any column's range, say): Django
+        # knows without asking the database, and has no SQL for it. Header only.
+        sql, params = None, None
     header_line = io.StringIO()
     csv.writer(header_line).writerow(header)
 
     def blocks():
         yield (BOM + header_line.getvalue()).encode()
+        if sql is None:
+            return
         database = connections[queryset.db]
         database.ensure_connection()
         statement = f"COPY ({sql}) TO STDOUT (FORMAT csv)"

@@ -33,7 +33,8 @@ UPLOAD_LIMITS = {
 
 @cache
 def _upload_limits() -> dict[str, int]:
-    # Reversed once, at the first request: the URLconf is loaded by then.
+    # Reversed once, at the first request: the URLconf is loaded by then. Compared
+    # with request.path, which like reverse() includes any SCRIPT_NAME prefix.
     return {reverse(name): limit for name, limit in UPLOAD_LIMITS.items()}
 
 
@@ -59,7 +60,7 @@ class RequestBodyLimitMiddleware:
         length = parse_id(announced)
         if length is None:
             raise BadRequest(LENGTH_UNREADABLE)
-        limit = body_limit(request.path_info)
+        limit = body_limit(request.path)
         if length > limit:
             return HttpResponse(
                 REQUEST_TOO_LARGE.format(limit=limit),
@@ -98,7 +99,7 @@ class RefuseMalformedParametersMiddleware:
         # for other methods and content types.
         if _holds_nul(request.GET) or _holds_nul(request.POST):
             raise BadRequest(NUL_IN_PARAMETERS)
-        if request.path_info.startswith(_admin_root()):
+        if request.path.startswith(_admin_root()):
             selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
             if any(parse_id(value) is None for value in selected):
                 raise BadRequest(SELECTION_NOT_IDS)

@@ -131,15 +131,22 @@ def test_garbage_correction_posts_never_500(client, scheduled_class, own_facilit
     assert SessionHistory.objects.filter(action="corrected").count() == 0
 
 
-def test_nul_characters_in_free_text_are_dropped_not_a_500(
+def test_nul_characters_in_free_text_are_refused_not_a_500(
     client, scheduled_class, admin_user, captured
 ):
-    # Found by the fuzz test: PostgreSQL text cannot hold NUL.
+    # Found by the fuzz test: PostgreSQL text cannot hold NUL. Since issue 9 a NUL in
+    # any parameter is a 400 before the view (attendance_project.middleware); the
+    # service still drops NUL from text that reaches it another way.
     client.force_login(admin_user)
     assert client.post(url("void", scheduled_class), {"reason": "\x00"}).status_code == 400
     version = AttendanceSession.objects.get().version
     response = client.post(
         url("void", scheduled_class), {"reason": "Wrong\x00 class", "version": version}
+    )
+    assert response.status_code == 400
+    assert not SessionHistory.objects.filter(action="voided").exists()
+    response = client.post(
+        url("void", scheduled_class), {"reason": "Wrong class", "version": version}
     )
     assert response.status_code == 302
     assert SessionHistory.objects.get(action="voided").reason == "Wrong class"
