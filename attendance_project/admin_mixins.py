@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from attendance_project.admin_widgets import SafeAutocompleteSelect, SafeAutocompleteSelectMultiple
-from submissions.keys import InvalidSubmission, key_from_post, reissue_or_keep
+from submissions.http import form_key
+from submissions.keys import InvalidSubmission, key_from_post
 
 if TYPE_CHECKING:
     # The type ModelAdmin declares for its templates (a name of the stubs only).
@@ -64,7 +65,7 @@ class KeyedChangeFormMixin:
     )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        key = reissue_or_keep(request.POST, user=request.user, purpose=request.path)
+        key = form_key(request)
         extra_context = {**(extra_context or {}), "submission_key": key}
         return super().changeform_view(request, object_id, form_url, extra_context)
 
