@@ -40,7 +40,7 @@ class DateRangeFilter(admin.FieldListFilter):
 
     def _value(self, lookup: str) -> str:
         values = self.used_parameters.get(lookup) or [""]
-        return values[-1] if isinstance(values, list) else values
+        return str(values[-1] if isinstance(values, list) else values)
 
     def queryset(self, request, queryset):
         bounds = {}

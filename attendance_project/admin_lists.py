@@ -11,8 +11,10 @@ row estimate for a filtered list).
 from __future__ import annotations
 
 import json
+from typing import ClassVar, cast
 
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
@@ -29,7 +31,8 @@ class EstimatedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        queryset = self.object_list
+        # The admin pages querysets (the stubs allow any sequence).
+        queryset = cast(QuerySet, self.object_list)
         unfiltered = not queryset.query.where
         if unfiltered:
             estimate = table_row_estimate(queryset)
@@ -89,7 +92,7 @@ def planner_row_estimate(queryset: QuerySet) -> int:
 class LargeTableAdminMixin:
     """No full COUNT(*) (see above) and no per-filter facet counts."""
 
-    paginator = EstimatedCountPaginator
+    paginator: ClassVar[type] = EstimatedCountPaginator
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
 
@@ -97,9 +100,10 @@ class LargeTableAdminMixin:
 def filtered_queryset(model_admin: admin.ModelAdmin, request) -> QuerySet:
     """Every row the changelist selects for this request's filters and search, in its
     order, all pages (for exports). May raise IncorrectLookupParameters."""
-    base = model_admin.get_changelist(request)
+    base: type[ChangeList] = model_admin.get_changelist(request)
 
-    class FiltersOnly(base):
+    # A subclass of whichever changelist the admin uses, which mypy cannot follow.
+    class FiltersOnly(base):  # type: ignore[valid-type, misc]
         def get_results(self, request):
             # Nothing to count and no page to cut: only the queryset is wanted.
             pass

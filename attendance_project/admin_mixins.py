@@ -1,8 +1,16 @@
 """Admin building blocks shared by the apps."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from django.core.exceptions import ValidationError
 
 from submissions.keys import InvalidSubmission, key_from_post, reissue_or_keep
+
+if TYPE_CHECKING:
+    # The type ModelAdmin declares for its templates (a name of the stubs only).
+    from django.template.response import _TemplateForResponseT
 
 
 class ReadOnlyAdminMixin:
@@ -28,7 +36,9 @@ class KeyedChangeFormMixin:
     """A change form whose save writes through a service: the form carries a one-time
     submission key (submissions/keys.py), read back by the admin's save hooks."""
 
-    change_form_template = "admin/submissions/keyed_change_form.html"
+    change_form_template: ClassVar[_TemplateForResponseT | None] = (
+        "admin/submissions/keyed_change_form.html"
+    )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         key = reissue_or_keep(request.POST, user=request.user, purpose=request.path)

@@ -2,6 +2,9 @@
 (1,000,000 and 10,000 hours-log rows), measure, print the table, write
 bench/results.json, drop the databases. `make bench` runs it on a throwaway
 PostgreSQL through scripts/with-postgres; `--smoke` is the tiny run `make test` does.
+
+`python -m bench seed --scale N` seeds the one database DATABASE_URL names
+(bench/seed_command.py); the run above calls it for each bench database.
 """
 
 from __future__ import annotations
@@ -26,10 +29,25 @@ def database_url(base: str, name: str) -> str:
     return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
 
 
-def manage(url: str, *args: str) -> None:
+def on_database(url: str, *command: str) -> None:
+    """Run a Python command line (`manage.py …`, `-m bench seed …`) on one database."""
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": os.environ.get("SECRET_KEY", "x")}
     env.pop("DATABASE_REPLICA_URL", None)
-    subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
+    subprocess.run([sys.executable, *command], cwd=BASE_DIR, env=env, check=True)
+
+
+def manage(url: str, *args: str) -> None:
+    on_database(url, "manage.py", *args)
+
+
+def seed_main(argv: list[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "attendance_project.settings")
+    import django
+
+    django.setup()
+    from bench import seed_command
+
+    return seed_command.main(argv)
 
 
 def create_databases(base: str, names: dict[str, str]) -> dict[str, str]:
@@ -66,6 +84,9 @@ def commit() -> str:
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["seed"]:
+        return seed_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--smoke", action="store_true", help="tiny scale, few repetitions")
     parser.add_argument("--output", type=Path, default=BASE_DIR / "bench" / "results.json")
@@ -83,7 +104,7 @@ def main(argv=None) -> int:
 
             config = SMOKE if args.smoke else FULL
             for role, scale in (("large", config.scale_large), ("small", config.scale_small)):
-                manage(urls[role], "bench_seed", f"--scale={scale}")
+                on_database(urls[role], "-m", "bench", "seed", f"--scale={scale}")
             seeded = time.monotonic() - started
             # This process measures as one more app server would: production settings.
             from bench.servers import app_env

@@ -186,7 +186,9 @@ def make_class(user, programme, client, size, number, start, sessions) -> Captur
     for learner in learners:
         enrol_learner(learner=learner, klass=klass, start_date=start)
     today = timezone.localdate()
-    dates = [p.date for p in expand(schedule_spec(klass)) if not p.blocked and p.date < today]
+    spec = schedule_spec(klass)
+    assert spec is not None, f"{klass} has no schedule"  # made just above
+    dates = [p.date for p in expand(spec) if not p.blocked and p.date < today]
     if len(dates) < sessions:
         raise RuntimeError(f"{klass}: {len(dates)} pending sessions, {sessions} needed")
     klass = Class.objects.select_related("client", "programme", "facilitator").get(pk=klass.pk)
@@ -307,7 +309,7 @@ def split_times(user, groups, captures: int = 5) -> dict[int, dict[str, float]]:
 def query_counts(user, groups) -> dict[str, dict[int, int]]:
     """Queries per capture for the service and for the whole request (in-process
     client, same middleware and view as under gunicorn), at each size."""
-    counts = {"service": {}, "view": {}}
+    counts: dict[str, dict[int, int]] = {"service": {}, "view": {}}
     # A request has loaded the user's permissions before the service runs (the view's
     # access check); so has this user object after its first capture.
     user.has_perm(CAPTURE_ANY_CLASS)
@@ -337,7 +339,9 @@ def measure(*, user, groups, browser: Browser, raw, rounds: int, warmup: int) ->
     first = groups[SIZES[0]].first
     url = reverse("classes:capture", args=[first.klass.pk, first.dates[first.used]])
     csrf = token(browser.get(url).text)
-    times = {(path, size): [] for path, size in itertools.product(PATHS, SIZES)}
+    times: dict[tuple[str, int], list[float]] = {
+        (path, size): [] for path, size in itertools.product(PATHS, SIZES)
+    }
     for round_ in range(warmup + rounds):
         order = PATHS[round_ % 3 :] + PATHS[: round_ % 3]
         for size in SIZES:

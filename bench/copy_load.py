@@ -52,6 +52,8 @@ class Table:
 
     def reserve(self) -> int:
         """An id for a row written later with `add(..., row_id=...)`."""
+        if self.next_id is None:
+            raise TypeError(f"{self.name} rows have no id")
         row_id = self.next_id
         self.next_id += 1
         return row_id
@@ -64,6 +66,12 @@ class Table:
         self._file.write("\t".join(map(text, values)))
         self._file.write("\n")
         self.rows += 1
+        return row_id
+
+    def add_with_id(self, *values) -> int:
+        """`add` for a table with ids: the new row's id."""
+        row_id = self.reserve()
+        self.add(*values, row_id=row_id)
         return row_id
 
     def close(self) -> None:

@@ -9,6 +9,7 @@ and every submitted session must be recorded exactly once.
 
 from __future__ import annotations
 
+import datetime
 import re
 import threading
 import time
@@ -49,21 +50,23 @@ SELECT 'ledger row', COUNT(*) FROM (
 @dataclass
 class Facilitator:
     username: str
-    sessions: list[tuple[int, object]]
+    sessions: list[tuple[int, datetime.date]]
     requests: list[tuple[str, int, float]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-    captured: list[tuple[int, object, int]] = field(default_factory=list)
+    captured: list[tuple[int, datetime.date, int]] = field(default_factory=list)
 
 
-def waiting_sessions(user) -> list[tuple[int, object]]:
+def waiting_sessions(user) -> list[tuple[int, datetime.date]]:
     """(class id, date) of the user's sessions that can be captured now."""
     today = timezone.localdate()
-    found = []
+    found: list[tuple[int, datetime.date]] = []
     for klass in Class.objects.filter(facilitator=user, status=Class.Status.ACTIVE):
         recorded = set(klass.sessions.values_list("session_date", flat=True))
+        spec = schedule_spec(klass)
+        assert spec is not None, f"{klass} has no schedule"  # every bench class has one
         found += [
             (klass.pk, p.date)
-            for p in expand(schedule_spec(klass))
+            for p in expand(spec)
             if not p.blocked and p.date <= today and p.date not in recorded
         ]
     return sorted(found, key=lambda s: s[1])

@@ -173,7 +173,7 @@ def explain_filtered(user, params) -> dict:
 def admin_pages(*, large_port, small_port, raw_large, raw_small, reps: int, sql_reps: int):
     user = get_user_model().objects.get(username=ADMIN_USERNAME)
     first_url = reverse("admin:progression_hourslog_changelist")
-    urls = {}
+    urls: dict[str, dict] = {}
     for name, raw in (("large", raw_large), ("small", raw_small)):
         with raw.cursor() as cursor:
             class_id, month, rows = busiest_class_month(cursor)
@@ -182,7 +182,9 @@ def admin_pages(*, large_port, small_port, raw_large, raw_small, reps: int, sql_
     browsers = {"large": Browser(large_port), "small": Browser(small_port)}
     for browser in browsers.values():
         browser.log_in(ADMIN_USERNAME, PASSWORD, "/admin/login/")
-    times = {(db, page): [] for db in browsers for page in ("first", "filtered")}
+    times: dict[tuple[str, str], list[float]] = {
+        (db, page): [] for db in browsers for page in ("first", "filtered")
+    }
     for round_ in range(reps):
         order = ["large", "small"] if round_ % 2 == 0 else ["small", "large"]
         for page in ("first", "filtered"):

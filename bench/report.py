@@ -66,7 +66,7 @@ def targets(r: dict) -> list[dict]:
 
 
 def table(r: dict) -> str:
-    out = []
+    out: list[str] = []
     add = out.append
     t, q = r["capture"]["times"], r["capture"]["queries"]
     add(f"make bench ({r['config']['name']}), {r['date']}, commit {r.get('commit', '?')}")
@@ -76,7 +76,7 @@ def table(r: dict) -> str:
     )
     add("")
     add(f"Capture, {t['baseline 30']['n']} rounds per path and size")
-    head = ("learners", "path", "median", "p90", "p90/p50", "× base", "queries")
+    head: tuple[str, ...] = ("learners", "path", "median", "p90", "p90/p50", "× base", "queries")
     add("  {:>8}  {:<20} {:>8} {:>8} {:>8} {:>7} {:>8}".format(*head))
     for size in SIZES:
         base = t[f"baseline {size}"]["median"]

@@ -64,7 +64,7 @@ def measure(*, large_port, small_port, raw_large, raw_small, reps: int, csv_reps
     pages = {}
     for title, name, busiest in PAGES:
         urls = {db: url_for(name, busiest, queries[db]) for db in browsers}
-        times = {db: [] for db in browsers}
+        times: dict[str, list[float]] = {db: [] for db in browsers}
         sizes = {}
         for db in browsers:  # a first, untimed request: connections, caches
             sizes[db] = len(browsers[db].get(urls[db]).text.encode())

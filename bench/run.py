@@ -52,7 +52,7 @@ def run_all(
         ):
             with raw_small.cursor() as cursor:
                 cursor.execute("SELECT COUNT(*) FROM learner_hours_log")
-                results["ledger_rows_small"] = cursor.fetchone()[0]
+                (results["ledger_rows_small"],) = cursor.fetchone() or (0,)
             log("capture: interleaved service, HTTP and raw SQL")
             results["capture"] = capture_phase(
                 config, user, groups, large.port, urls["large"], failures

@@ -1,4 +1,4 @@
-"""The bench data set (`manage.py bench_seed --scale N`), loaded with COPY.
+"""The bench data set (`python -m bench seed --scale N`), loaded with COPY.
 
 At scale 1: 2,000 classes, 40,000 learners, 300,000 session rows and 1,000,000
 hours-log rows, consistent the way the app keeps them: every session on a date its
@@ -261,7 +261,7 @@ class Generator:
         client_id = rng.choice(self.clients)
         status = "stopped" if stopped else "active"
         stop_date = plan.dates[-1] if stopped else None
-        plan.class_id = t.classes.add(
+        plan.class_id = t.classes.add_with_id(
             plan.code,
             rng.choice(SITES),
             status,
@@ -275,6 +275,7 @@ class Generator:
         if rng.random() < 0.15 and len(self.facilitators) > 1:
             backup = rng.choice([f for f in self.facilitators if f != plan.facilitator_id])
             t.backups.add(backup, plan.class_id)
+        assert plan.start is not None  # plan_dates sets it
         started = captured_at(plan.start - datetime.timedelta(days=7))
         t.status_history.add(
             "", "active", None, "Class started", started, self.admin_id, plan.class_id
@@ -285,16 +286,16 @@ class Generator:
                 "stopped",
                 stop_date,
                 "Contract ended",
-                captured_at(stop_date),
+                captured_at(plan.dates[-1]),  # the stop date
                 self.admin_id,
                 plan.class_id,
             )
         schedule_id = t.schedules.add(
             plan.pattern, plan.start, plan.end, None, None, now, now, plan.class_id
         )
-        for day in plan.weekdays:
+        for weekday in plan.weekdays:
             for begin, end in plan.slots:
-                t.slots.add(day, begin, end, schedule_id)
+                t.slots.add(weekday, begin, end, schedule_id)
         for day, reason in sorted(plan.exceptions.items()):
             t.exceptions.add(day, reason, schedule_id)
 
@@ -412,7 +413,7 @@ class Generator:
 def seed(*, scale: float, random_seed: int = 2026, log=print) -> dict[str, int]:
     """Load the data set into the (class-free) default database; return row counts."""
     if Class.objects.exists():
-        raise ValueError("bench_seed loads into a database without classes; this one has some.")
+        raise ValueError("The bench seed loads into a database without classes; this one has some.")
     started = time.monotonic()
     with transaction.atomic(), connection.cursor() as cursor:
         spool = Spool(cursor)

@@ -73,6 +73,7 @@ class ClassPlan:
         return 6 if self.slots == ONE_SLOT else 8
 
     def spec(self) -> ScheduleSpec:
+        assert self.start is not None, "plan_dates first"
         return ScheduleSpec(
             pattern=self.pattern,
             start_date=self.start,

@@ -9,6 +9,9 @@ from attendance_project.admin_mixins import (
     ReadOnlyAdminMixin,
     ReadOnlyInlineMixin,
 )
+
+# Importing it extends the progression admin with classes, sessions and pages.
+from classes import admin_progression  # noqa: F401
 from classes.admin_enrolments import end_enrolments, enrol_from_admin
 from classes.admin_sessions import CreditedFilter, credit_now, void_sessions
 from classes.models import (
@@ -54,8 +57,7 @@ class EnrolmentInline(ReadOnlyInlineMixin, admin.TabularInline):
     and class never change); each links to its page, where it can be ended."""
 
     model = Enrolment
-    fields = ["learner", "start_date", "end_date", "status"]
-    readonly_fields = fields
+    fields = readonly_fields = ("learner", "start_date", "end_date", "status")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("learner")
@@ -81,8 +83,14 @@ class NewEnrolmentInline(admin.TabularInline):
 
 class StatusHistoryInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = ClassStatusHistory
-    fields = ["changed_at", "old_status", "new_status", "stop_date", "changed_by", "reason"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "changed_at",
+        "old_status",
+        "new_status",
+        "stop_date",
+        "changed_by",
+        "reason",
+    )
     show_change_link = False
 
 
@@ -164,8 +172,15 @@ class ClassAdmin(KeyedChangeFormMixin, admin.ModelAdmin):
 
 class EnrolmentHistoryInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = EnrolmentHistory
-    fields = ["changed_at", "action", "start_date", "end_date", "status", "changed_by", "reason"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "changed_at",
+        "action",
+        "start_date",
+        "end_date",
+        "status",
+        "changed_by",
+        "reason",
+    )
     show_change_link = False
 
     def get_queryset(self, request):
@@ -338,8 +353,13 @@ class PlannedSessionRowAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.Mod
 
 class LearnerAttendanceInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = LearnerAttendance
-    fields = ["learner", "hours_trained", "hours_present", "page_number", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "learner",
+        "hours_trained",
+        "hours_present",
+        "page_number",
+        "created_at",
+    )
     show_change_link = False
 
     def get_queryset(self, request):
@@ -348,8 +368,14 @@ class LearnerAttendanceInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 class SessionHistoryInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = SessionHistory
-    fields = ["changed_at", "action", "status_before", "status_after", "changed_by", "reason"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "changed_at",
+        "action",
+        "status_before",
+        "status_after",
+        "changed_by",
+        "reason",
+    )
     ordering = ["changed_at", "id"]
 
     def get_queryset(self, request):
@@ -497,8 +523,13 @@ class HolidayOverrideAdmin(ScheduleDetailAdmin):
 
 class SessionHistoryChangeInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = SessionHistoryChange
-    fields = ["learner", "hours_before", "hours_after", "page_before", "page_after"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "learner",
+        "hours_before",
+        "hours_after",
+        "page_before",
+        "page_after",
+    )
     show_change_link = False
 
     def get_queryset(self, request):

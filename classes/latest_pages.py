@@ -1,6 +1,6 @@
 """The latest page of every progression at once, for the report CSVs.
 
-The definition is progression.progress.latest_page_subquery's (one subquery per row,
+The definition is classes.selectors.latest_page_subquery's (one subquery per row,
 which pages of fifty rows use): the page of the learner's last attendance row on the
 programme, in any class, that records one; the last by session date, then by row id.
 A CSV of every progression asks it 40,000 times, ~50 µs each at 1,000,000 ledger
@@ -9,9 +9,8 @@ attendance rows, joined to the CSV's rows inside the database (~0.6 s for all), 
 Python memory stays flat however many rows the CSV has.
 
 When attendance rows carry their session date (issue 11) the per-row form becomes
-cheap too; keep the two shapes here and in progression.progress (or wherever the one
-latest-page function moves) in step: tests/classes/test_latest_pages.py compares
-them over every progression.
+cheap too; keep the two shapes here and in classes.selectors in step:
+tests/classes/test_latest_pages.py compares them over every progression.
 """
 
 from __future__ import annotations
@@ -19,10 +18,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from django.db import connections, transaction
-from django.db.models import F, QuerySet, Window
+from django.db.models import F, OuterRef, QuerySet, Window
 from django.db.models.functions import RowNumber
 
-from progression.progress import latest_page_subquery
+from classes.selectors import latest_page_subquery
 
 # max() of (days, id, page) arrays: the row with the latest session date, then the
 # highest id (ORDER BY session_date DESC, id DESC), and its page. Grouped per learner
@@ -49,10 +48,8 @@ WORK_MEM = "64MB"
 
 
 def _ordering(queryset: QuerySet) -> list:
-    return [
-        F(name[1:]).desc() if name.startswith("-") else F(name).asc()
-        for name in queryset.query.order_by
-    ]
+    names = [str(name) for name in queryset.query.order_by]  # field names, as given
+    return [F(name[1:]).desc() if name.startswith("-") else F(name).asc() for name in names]
 
 
 def rows_with_latest_page(
@@ -70,7 +67,9 @@ def rows_with_latest_page(
     if connection.vendor != "postgresql":
         # The development SQLite database: the per-row form (same answer, slower).
         rows = queryset.annotate(
-            latest_page_value=latest_page_subquery(learner, programme)
+            latest_page_value=latest_page_subquery(
+                learner=OuterRef(learner), programme=OuterRef(programme)
+            )
         ).values_list(*columns, "latest_page_value")
         yield from rows.iterator(chunk_size=chunk_size)
         return

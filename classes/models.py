@@ -36,7 +36,8 @@ class Class(models.Model):
         related_name="facilitated_classes",
         verbose_name="primary facilitator",
     )
-    backup_facilitators = models.ManyToManyField(
+    # Annotated: the stubs cannot type a many-to-many to the (swappable) user model.
+    backup_facilitators: models.ManyToManyField = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="BackupFacilitator",
         related_name="backup_classes",

@@ -1,8 +1,8 @@
 """What the attendance pages show about a class's sessions: state, summary, month grid.
 
 Pure functions over the schedule engine's output and the recorded session rows.
-Whether a session may be recorded is decided again by the capture service; the
-pages only mirror it (`can_record`).
+Whether a session may be recorded (`can_record`) is the capture service's one rule,
+`recording_refusal`, asked here with what the page loaded; the service asks it again.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from classes.models import AttendanceSession, Class
 from classes.schedule import PlannedSession
+from classes.services.capture import recording_refusal
 
 Status = AttendanceSession.Status
 
@@ -95,7 +96,18 @@ def session_views(
             state = CLOSED
         else:
             state = WAITING
-        views.append(SessionView(day, plan, row, state, can_record=state == WAITING))
+        can_record = plan is not None and (
+            recording_refusal(
+                klass=klass,
+                session_date=day,
+                planned=plan,
+                has_schedule=True,
+                today=today,
+                row=row,
+            )
+            is None
+        )
+        views.append(SessionView(day, plan, row, state, can_record=can_record))
     return views
 
 

@@ -35,10 +35,11 @@ class PlanMismatch:
     def describe(self) -> str:
         where = f"class {self.class_code} ({self.class_id}), {self.session_date}"
         if self.stored is None:
+            assert self.engine is not None  # one of the two is always there
             return f"{where}: missing from the stored plan (engine: {_row(self.engine)})"
         if self.engine is None:
             return f"{where}: stored ({_row(self.stored)}) but not produced by the schedule"
-        if self.stored != self.engine:
+        if self.stored != self.engine:  # both present here
             return f"{where}: stored {_row(self.stored)}, engine {_row(self.engine)}"
         state = "recorded" if self.recorded else "not recorded"
         return f"{where}: stored as {'' if self.stored_recorded else 'not '}recorded, is {state}"
@@ -80,7 +81,7 @@ def _class_mismatches(klass: Class, recorded: set) -> Iterator[PlanMismatch]:
             PlanRow(row.session_date, row.slots, row.scheduled_hours, row.blocked_reason),
             row.recorded,
         )
-        for row in klass.stored_plan
+        for row in klass.stored_plan  # type: ignore[attr-defined]  # Prefetch to_attr
     }
     for day in sorted(engine.keys() | stored.keys()):
         mine, flag = stored.get(day, (None, None))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
@@ -22,15 +23,16 @@ from classes.schedule import Pause, ScheduleSpec, Slot
 from learners.models import Learner
 from progression.models import HoursLog
 from progression.selectors import has_progression_in_progress_on
+from progression.services import SessionFacts
 
 CAPTURE_ANY_CLASS = "classes.capture_any_class"
 
 
-def can_see_all_classes(user: AbstractBaseUser) -> bool:
+def can_see_all_classes(user: User) -> bool:
     return user.has_perm(CAPTURE_ANY_CLASS)
 
 
-def visible_classes(user: AbstractBaseUser) -> QuerySet[Class]:
+def visible_classes(user: User) -> QuerySet[Class]:
     """The classes a user may open: their own (primary or backup), or all for admins."""
     classes = Class.objects.all()
     if can_see_all_classes(user):
@@ -40,7 +42,7 @@ def visible_classes(user: AbstractBaseUser) -> QuerySet[Class]:
     return classes.filter(Q(facilitator=user) | Q(pk__in=backed_up))
 
 
-def may_open(user: AbstractBaseUser, klass: Class) -> bool:
+def may_open(user: User, klass: Class) -> bool:
     """Whether the user may see the class (rule 2). The primary facilitator, by far
     the most frequent case, is answered without a query."""
     if klass.facilitator_id == user.pk:
@@ -48,7 +50,7 @@ def may_open(user: AbstractBaseUser, klass: Class) -> bool:
     return visible_classes(user).filter(pk=klass.pk).exists()
 
 
-def class_for(user: AbstractBaseUser, class_id: int) -> Class:
+def class_for(user: User, class_id: int) -> Class:
     """The class if the user may see it; 404 otherwise (DESIGN rule 2)."""
     return get_object_or_404(
         visible_classes(user).select_related("client", "programme", "facilitator"),
@@ -101,22 +103,35 @@ class RosterLearner:
     creditable: bool
 
 
-def _previous_page(klass: Class, day: datetime.date) -> Subquery:
-    """The learner's (OuterRef "learner_id") latest page on the class's LP before `day`.
+def latest_page_subquery(
+    *,
+    learner: int | OuterRef | None = None,
+    programme: int | OuterRef | None = None,
+    before: datetime.date | None = None,
+) -> Subquery:
+    """The learner's latest completed page on the LP (in any class), from the last
+    session that recorded one; with `before`, from sessions before that day only.
 
-    The workbook belongs to the LP, so a page recorded in another class on the same
-    LP counts too.
+    The one latest-page query: the roster's previous page (before the session date)
+    and every page-progress column (the admin's progressions, the reports), for
+    `.annotate(...)` on rows with a learner and an LP. `learner` and `programme`
+    default to the outer row's `learner_id` and `programme_id`. The workbook belongs
+    to the LP, so a page recorded in another class on the same LP counts too.
     """
-    return Subquery(
-        LearnerAttendance.objects.filter(
-            learner_id=OuterRef("learner_id"),
-            session__klass__programme_id=klass.programme_id,
-            session__session_date__lt=day,
-            page_number__isnull=False,
-        )
-        .order_by("-session__session_date", "-id")
-        .values("page_number")[:1]
+    # Any: a reference or a value, where the stubs type a lookup as the column's value.
+    learner_is: Any = OuterRef("learner_id") if learner is None else learner
+    programme_is: Any = OuterRef("programme_id") if programme is None else programme
+    pages = LearnerAttendance.objects.filter(
+        learner_id=learner_is, session__klass__programme_id=programme_is, page_number__isnull=False
     )
+    if before is not None:
+        pages = pages.filter(session__session_date__lt=before)
+    return Subquery(pages.order_by("-session__session_date", "-id").values("page_number")[:1])
+
+
+def _previous_page(klass: Class, day: datetime.date) -> Subquery:
+    """The learner's (OuterRef "learner_id") latest page on the class's LP before `day`."""
+    return latest_page_subquery(programme=klass.programme_id, before=day)
 
 
 def _creditable(klass: Class, day: datetime.date) -> Exists:
@@ -184,6 +199,21 @@ def recorded_sessions(klass: Class) -> dict[datetime.date, AttendanceSession]:
         s.session_date: s
         for s in AttendanceSession.objects.filter(klass=klass).select_related("captured_by")
     }
+
+
+def session_facts(session: AttendanceSession, klass: Class | None = None) -> SessionFacts:
+    """What the ledger needs of the session hours come from (its date, class and the
+    class's LP), for ProgressionService: progression does not read sessions (DESIGN
+    §5). `klass` is the session's class when the caller has it loaded already."""
+    klass = klass if klass is not None else session.klass
+    if klass.pk != session.klass_id:
+        raise ValueError(f"Class {klass.pk} is not session {session.pk}'s class.")
+    return SessionFacts(
+        session_id=session.pk,
+        session_date=session.session_date,
+        class_id=session.klass_id,
+        programme_id=klass.programme_id,
+    )
 
 
 @dataclass(frozen=True)

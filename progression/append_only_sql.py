@@ -55,8 +55,7 @@ def drop_append_only_triggers(table: str) -> list[str]:
     ]
 
 
-# The hints of the append-only tables (the resolutions' is the classes app's, kept
-# here with the others for its migration: classes imports progression, not back).
+# The hints of this app's append-only tables. Each app keeps its own tables' hints
+# beside its migrations (the apps above use the function and triggers from here).
 HOURS_LOG_HINT = "Correct hours by appending reversal rows (see the README)."
 STATUS_HISTORY_HINT = "Record a new status change instead; the history is kept."
-RESOLUTIONS_HINT = "Record a new resolution instead; the history is kept."

@@ -99,10 +99,9 @@ class StartProgrammeForm(StatusActionForm):
         widget=AutocompleteSelect(Progression._meta.get_field("programme"), admin.site),
     )
     start_date = _date_field("Start date")
-    # The class model belongs to the classes app, above this one: reached through the
-    # progression's foreign key rather than imported.
-    klass = forms.ModelChoiceField(
-        queryset=Progression._meta.get_field("klass").related_model.objects.all(),
+    # The progression's own foreign key makes the field (as a ModelForm would): the
+    # class model belongs to the classes app, above this one, and is not named here.
+    klass = Progression._meta.get_field("klass").formfield(
         required=False,
         label="Class",
         widget=AutocompleteSelect(Progression._meta.get_field("klass"), admin.site),

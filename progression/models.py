@@ -274,8 +274,14 @@ class HoursLog(models.Model):
         related_name="+",
         verbose_name="class",
     )
-    tracking = models.ForeignKey(
-        Progression, on_delete=models.PROTECT, related_name="hours_log", verbose_name="progression"
+    # The column keeps the old system's name (progressions are `learner_lp_tracking`
+    # rows); the field is named for what it points at, as on the status history.
+    progression = models.ForeignKey(
+        Progression,
+        on_delete=models.PROTECT,
+        db_column="tracking_id",
+        related_name="hours_log",
+        verbose_name="progression",
     )
     # The day the hours were trained: the session date for attendance rows.
     log_date = models.DateField()

@@ -4,7 +4,9 @@ every CSV. Pure functions: numbers in, numbers out.
 - Progress = hours trained ÷ the LP's allocated hours. Shown capped at 100 %; the
   uncapped value feeds the excessive-hours report.
 - Attendance = hours present ÷ hours trained.
-- Page progress = latest completed page ÷ the LP's total pages.
+- Page progress = latest completed page ÷ the LP's total pages. The latest page is
+  read from the attendance rows, which belong to the classes app above this one
+  (`classes.selectors.latest_page_subquery`); its callers pass it in here.
 
 Percentages are Decimals rounded half-up to one decimal place; None when the
 denominator is zero or missing (a learner with no hours has no attendance rate).
@@ -13,9 +15,6 @@ denominator is zero or missing (a learner with no hours has no attendance rate).
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-
-from django.apps import apps
-from django.db.models import OuterRef, Subquery
 
 HUNDRED = Decimal("100")
 ONE_PLACE = Decimal("0.1")
@@ -50,22 +49,3 @@ def page_percent(latest_page, total_pages) -> Decimal | None:
 def overage_hours(hours_trained, allocated_hours) -> Decimal:
     """Hours trained beyond the allocation (0 when within it)."""
     return max(Decimal(hours_trained) - Decimal(allocated_hours), Decimal("0"))
-
-
-def latest_page_subquery(learner_ref: str = "learner_id", programme_ref: str = "programme_id"):
-    """A subquery for the learner's latest completed page on the LP (any class).
-
-    For `.annotate(latest_page=...)` on a queryset whose rows have a learner and an
-    LP (progressions, hours-log rows). The attendance table belongs to the classes
-    app, above this one, so it is looked up by name rather than imported.
-    """
-    attendance = apps.get_model("classes", "LearnerAttendance")
-    return Subquery(
-        attendance.objects.filter(
-            learner_id=OuterRef(learner_ref),
-            session__klass__programme_id=OuterRef(programme_ref),
-            page_number__isnull=False,
-        )
-        .order_by("-session__session_date", "-id")
-        .values("page_number")[:1]
-    )

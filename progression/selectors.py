@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -43,10 +44,12 @@ def has_progression_in_progress_on(
     """Whether the learner (default: the outer row's `learner_id`) had a progression on
     the programme in progress on `day`: the capture roster's "creditable" flag, for
     `.annotate(creditable=...)` in the roster's one query."""
+    # Any: a reference or a value, where the stubs type a lookup as the column's value.
+    learner_is: Any = OuterRef("learner_id") if learner_id is None else learner_id
     return Exists(
         Progression.objects.filter(
             in_progress_on(day),
-            learner_id=OuterRef("learner_id") if learner_id is None else learner_id,
+            learner_id=learner_is,
             programme_id=programme_id,
         )
     )
@@ -90,13 +93,13 @@ class LedgerMismatch:
 
 def ledger_mismatches() -> list[LedgerMismatch]:
     """Progressions whose totals differ from the sums of their hours log (DESIGN rule 10)."""
-    hours = DecimalField(max_digits=12, decimal_places=2)
+    hours: DecimalField = DecimalField(max_digits=12, decimal_places=2)
 
     def ledger_sum(column: str) -> Coalesce:
         total = (
-            HoursLog.objects.filter(tracking_id=OuterRef("pk"))
+            HoursLog.objects.filter(progression_id=OuterRef("pk"))
             .order_by()
-            .values("tracking_id")
+            .values("progression_id")
             .annotate(total=Sum(column))
             .values("total")
         )

@@ -22,6 +22,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from attendance_project.errors import ServiceError
 from submissions.models import FormSubmission
 
 FIELD_NAME = "submission_key"
@@ -46,12 +47,8 @@ ALREADY_SUBMITTED = (
 _SALT = "submissions.key"
 
 
-class InvalidSubmission(Exception):
+class InvalidSubmission(ServiceError):
     """The form's key is missing, forged, someone else's or too old: nothing written."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class AlreadySubmitted(Exception):

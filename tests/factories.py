@@ -2,6 +2,12 @@
 
 An enrolled learner always has a progression on the class's LP, because
 EnrolmentFactory enrols through the same service the admin uses.
+
+Calendar: the fixed dates here are all in the past, on or before the suite's reference
+day (tests/conftest.py's NOW, Wednesday 4 March 2026): classes start on Monday 5 January
+2026. A date that follows from another is computed from it (a schedule ends 50 weeks
+after it starts, whatever start a test gives), so the real clock cannot overtake a
+default (tests/test_factory_calendar.py checks this). Tests that read "today" pin it.
 """
 
 import datetime
@@ -103,7 +109,8 @@ class ScheduleFactory(factory.django.DjangoModelFactory):
     klass = factory.SubFactory(ClassFactory)
     pattern = Schedule.Pattern.WEEKLY
     start_date = datetime.date(2026, 1, 5)
-    end_date = datetime.date(2026, 12, 18)
+    # The Friday of the 50th week: Friday 18 December 2026 for the default start.
+    end_date = factory.LazyAttribute(lambda s: s.start_date + datetime.timedelta(weeks=50, days=-3))
 
     @factory.post_generation
     def slots(obj, create, extracted, **kwargs):

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from classes.selectors import session_facts
 from progression.models import HoursLog, Progression
 from progression.services import NO_IN_PROGRESS_PROGRESSION, ProgressionService
 from tests.factories import (
@@ -30,7 +31,7 @@ def graph(klass, admin_user):
     enrolment = EnrolmentFactory(klass=klass)
     session = AttendanceSessionFactory(klass=klass)
     ProgressionService.log_hours(
-        enrolment.learner, 3, 2, "attendance", session_id=session.pk, created_by=admin_user
+        enrolment.learner, 3, 2, "attendance", session=session_facts(session), created_by=admin_user
     )
     return enrolment
 

@@ -9,6 +9,7 @@ import secrets
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -239,7 +240,7 @@ def test_the_template_scan_notices_inline_code(source):
 
 
 def request_from(remote_addr: str, forwarded_for: str | None = None):
-    extra = {"REMOTE_ADDR": remote_addr}
+    extra: dict[str, Any] = {"REMOTE_ADDR": remote_addr}
     if forwarded_for is not None:
         extra["HTTP_X_FORWARDED_FOR"] = forwarded_for
     return RequestFactory().post("/accounts/login/", **extra)

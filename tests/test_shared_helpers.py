@@ -1,11 +1,17 @@
-"""attendance_project's CSV and SVG helpers."""
+"""attendance_project's CSV and SVG helpers, and the one base of refusals."""
 
 import csv
 import io
 from decimal import Decimal
 
+import pytest
+
 from attendance_project.csv_export import BOM, csv_response
+from attendance_project.errors import ServiceError
 from attendance_project.svg import attendance_trend, progress_bar
+from classes.services import ClassError, Refused
+from progression.services import ProgressionError
+from submissions.keys import InvalidSubmission
 
 
 def test_csv_streams_with_a_bom_and_neutralises_formulas():
@@ -63,3 +69,10 @@ def test_csv_guards_only_the_text_columns_it_is_told_about_and_sends_blocks():
     table = list(csv.reader(io.StringIO("".join(chunks).removeprefix(BOM))))
     assert table[1] == ["=1+1", "'=2+2", "0"]
     assert len(table) == BLOCK_ROWS + 6
+
+
+@pytest.mark.parametrize("error", [Refused, ClassError, ProgressionError, InvalidSubmission])
+def test_every_apps_refusal_is_a_service_error_carrying_its_message(error):
+    refused = error("Nothing was written.")
+    assert isinstance(refused, ServiceError)
+    assert refused.message == str(refused) == "Nothing was written."

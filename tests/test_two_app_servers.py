@@ -19,6 +19,7 @@ from http.cookies import SimpleCookie
 
 import pytest
 from django.conf import global_settings
+from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
@@ -122,7 +123,7 @@ class Browser:
     balancer, it cannot tell the two servers apart.
     """
 
-    user: object
+    user: User
     cookies: dict[str, str] = field(default_factory=dict)
     form_token: str = ""
     statuses: list[int] = field(default_factory=list)

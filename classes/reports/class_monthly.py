@@ -15,9 +15,10 @@ from django.utils import formats
 
 from classes.models import Class, Enrolment, ScheduleSlot
 from classes.reports.common import date_text, hours_text, percent_text, person_name
+from classes.selectors import latest_page_subquery
 from learners.models import Learner
 from progression.models import HoursLog, Progression
-from progression.progress import latest_page_subquery, page_percent, progress_shown
+from progression.progress import page_percent, progress_shown
 
 ZERO = Decimal("0")
 NO_SCHEDULE = "No schedule"

@@ -26,10 +26,10 @@ from classes.reports.common import (
     percent_text,
     person_name,
 )
+from classes.selectors import latest_page_subquery
 from progression.models import Progression
 from progression.progress import (
     attendance_percent,
-    latest_page_subquery,
     overage_hours,
     page_percent,
     progress_percent,

@@ -26,11 +26,11 @@ from classes.reports.common import (
 )
 from classes.reports.projection import Projection, completion_sql, project
 from classes.reports.trend import WeekAttendance, weekly_attendance
+from classes.selectors import latest_page_subquery
 from classes.stored_plan import RemainingSession, remaining_sessions
 from progression.models import Progression
 from progression.progress import (
     attendance_percent,
-    latest_page_subquery,
     page_percent,
     progress_shown,
 )

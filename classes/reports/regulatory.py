@@ -12,11 +12,11 @@ from django.db.models import Q, QuerySet
 
 from classes.latest_pages import rows_with_latest_page
 from classes.reports.common import date_text, hours_text, percent_text
+from classes.selectors import latest_page_subquery
 from learners.models import Learner
 from progression.models import Progression
 from progression.progress import (
     attendance_percent,
-    latest_page_subquery,
     page_percent,
     progress_shown,
 )

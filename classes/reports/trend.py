@@ -48,16 +48,16 @@ def weekly_attendance(
     if ids:
         rows = (
             HoursLog.objects.using(using)
-            .filter(tracking_id__in=ids, log_date__gte=mondays[0], log_date__lte=today)
+            .filter(progression_id__in=ids, log_date__gte=mondays[0], log_date__lte=today)
             .annotate(week=TruncWeek("log_date"))
-            .values("tracking_id", "week")
+            .values("progression_id", "week")
             .annotate(trained=Sum("hours_trained"), present=Sum("hours_present"))
             .order_by()
         )
         for row in rows:
             week = row["week"]
             week = week.date() if isinstance(week, datetime.datetime) else week
-            sums[(row["tracking_id"], week)] = (row["trained"], row["present"])
+            sums[(row["progression_id"], week)] = (row["trained"], row["present"])
     trends = {}
     for pk in ids:
         series = []

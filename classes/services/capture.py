@@ -19,9 +19,10 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.formats import date_format
 
+from attendance_project.errors import ServiceError
 from classes.models import AttendanceSession, Class, LearnerAttendance, SessionHistory
 from classes.schedule import PlannedSession, session_on
-from classes.selectors import RosterLearner, may_open, roster, schedule_spec
+from classes.selectors import RosterLearner, may_open, roster, schedule_spec, session_facts
 from classes.services.history import LearnerChange, record_history
 from learners.models import Learner
 from progression.models import HoursLog
@@ -85,12 +86,8 @@ class Problem:
     field: str | None = None  # "hours_present" or "page_number"
 
 
-class Refused(Exception):
+class Refused(ServiceError):
     """The action is refused as a whole, with a message for the user; nothing was written."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class NotAllowed(Refused):
@@ -123,31 +120,74 @@ class CaptureRejected(Exception):
         return " ".join(p.message for p in [*self.problems, *self.confirmations])
 
 
-def recordable_session(
-    *, klass: Class, session_date: datetime.date, user: AbstractBaseUser
-) -> PlannedSession:
-    """The planned session on `session_date` if it may be recorded now (rules 1 and 2)."""
-    if not may_open(user, klass):
-        raise NotAllowed(NOT_ALLOWED.format(klass=klass))
+def recording_refusal(
+    *,
+    klass: Class,
+    session_date: datetime.date,
+    planned: PlannedSession | None,
+    has_schedule: bool,
+    today: datetime.date,
+    user_may_open: bool = True,
+    row: AttendanceSession | None = None,
+) -> Refused | None:
+    """THE rule of "may this session be recorded now, and if not, why" (DESIGN rules 1,
+    2 and 5): None if it may, else the refusal to show or raise.
+
+    Pure: the caller passes what it has loaded (the planned session of that date, the
+    session row if there is one, whether the user may open the class, the site's
+    today), so the class page asks it for every session of a month without a query,
+    the capture page asks it before showing the form, and the capture service asks it
+    before writing and again under the session's row lock.
+    """
+    if not user_may_open:
+        return NotAllowed(NOT_ALLOWED.format(klass=klass))
+    if row is not None and row.status != Status.PENDING:
+        return SessionAlreadyRecorded(row)
     if klass.status == Class.Status.DRAFT:
-        raise SessionNotAvailable(CLASS_NOT_ACTIVE.format(klass=klass))
+        return SessionNotAvailable(CLASS_NOT_ACTIVE.format(klass=klass))
     if klass.status == Class.Status.STOPPED and session_date > klass.stop_date:
-        raise SessionNotAvailable(
+        return SessionNotAvailable(
             CLASS_STOPPED.format(klass=klass, stop_date=date_format(klass.stop_date))
         )
-    # "Today" is the site's day: 00:30 in Johannesburg is already tomorrow in UTC terms.
-    if session_date > timezone.localdate():
-        raise SessionNotAvailable(FUTURE_DATE.format(date=date_format(session_date)))
-    spec = schedule_spec(klass)
-    if spec is None:
-        raise SessionNotAvailable(NO_SCHEDULE.format(klass=klass))
-    planned = session_on(spec, session_date)
+    if session_date > today:
+        return SessionNotAvailable(FUTURE_DATE.format(date=date_format(session_date)))
+    if not has_schedule:
+        return SessionNotAvailable(NO_SCHEDULE.format(klass=klass))
     if planned is None:
-        raise SessionNotAvailable(NOT_SCHEDULED.format(klass=klass, date=date_format(session_date)))
+        return SessionNotAvailable(
+            NOT_SCHEDULED.format(klass=klass, date=date_format(session_date))
+        )
     if planned.blocked:
-        raise SessionNotAvailable(
+        return SessionNotAvailable(
             BLOCKED.format(date=date_format(session_date), reason=planned.blocked_reason)
         )
+    return None
+
+
+def recordable_session(
+    *,
+    klass: Class,
+    session_date: datetime.date,
+    user: AbstractBaseUser,
+    row: AttendanceSession | None = None,
+) -> PlannedSession:
+    """The planned session on `session_date` if it may be recorded now, else the
+    refusal raised: `recording_refusal` with the class's schedule loaded."""
+    spec = schedule_spec(klass)
+    planned = session_on(spec, session_date) if spec is not None else None
+    refusal = recording_refusal(
+        klass=klass,
+        session_date=session_date,
+        planned=planned,
+        has_schedule=spec is not None,
+        # "Today" is the site's day: 00:30 in Johannesburg is already tomorrow in UTC.
+        today=timezone.localdate(),
+        user_may_open=may_open(user, klass),
+        row=row,
+    )
+    if refusal is not None:
+        raise refusal
+    assert planned is not None
     return planned
 
 
@@ -181,8 +221,7 @@ def capture_session(
             lower_pages_confirmed=lower_pages_confirmed,
         )
         session = _locked_session(klass, session_date, planned.hours)
-        if session.status != Status.PENDING:
-            raise SessionAlreadyRecorded(session)
+        _refuse_if_recorded_meanwhile(klass, planned, session)
         LearnerAttendance.objects.bulk_create(
             LearnerAttendance(
                 session=session,
@@ -200,7 +239,7 @@ def capture_session(
             ProgressionService.log_hours_batch(
                 entries=[HoursEntry(pk, planned.hours, values[pk][0]) for pk in credited],
                 source=HoursLog.Source.ATTENDANCE,
-                session_id=session.pk,
+                session=session_facts(session, klass),
                 created_by=recorded_by,
             )
         _mark_recorded(session, Status.CAPTURED, recorded_by)
@@ -233,8 +272,7 @@ def mark_session_not_held(
             raise CaptureRejected(problems=[Problem(NOT_HELD_STATUS_INVALID, field="status")])
         planned = recordable_session(klass=klass, session_date=session_date, user=recorded_by)
         session = _locked_session(klass, session_date, planned.hours)
-        if session.status != Status.PENDING:
-            raise SessionAlreadyRecorded(session)
+        _refuse_if_recorded_meanwhile(klass, planned, session)
         session.notes = clean_text(notes)
         _mark_recorded(session, status, recorded_by)
         record_history(
@@ -245,6 +283,23 @@ def mark_session_not_held(
             reason=session.notes,
         )
     return session
+
+
+def _refuse_if_recorded_meanwhile(
+    klass: Class, planned: PlannedSession, session: AttendanceSession
+) -> None:
+    """Rule 5 asked again under the session's row lock: a concurrent submit that won
+    the lock is seen here, whatever the checks before the lock said."""
+    refusal = recording_refusal(
+        klass=klass,
+        session_date=session.session_date,
+        planned=planned,
+        has_schedule=True,
+        today=timezone.localdate(),
+        row=session,
+    )
+    if refusal is not None:
+        raise refusal
 
 
 def _locked_session(klass: Class, session_date: datetime.date, hours: Decimal) -> AttendanceSession:
@@ -422,4 +477,5 @@ __all__ = [
     "capture_session",
     "mark_session_not_held",
     "recordable_session",
+    "recording_refusal",
 ]

@@ -13,7 +13,7 @@ import datetime
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from classes.models import AttendanceSession, Class, LearnerAttendance, SessionHistory
 from classes.selectors import can_see_all_classes, may_open, recorded_roster
 from classes.services.capture import (
+    NOT_ALLOWED,
     CaptureRejected,
     LearnerEntry,
     NotAllowed,
@@ -39,7 +40,6 @@ from submissions.keys import Submission, record_submission
 Status = AttendanceSession.Status
 VOID_PERMISSION = "classes.void_session"
 
-NOT_ALLOWED = "You are not a facilitator of class {klass}."
 NOT_CAPTURED = "Only a captured session can be corrected."
 EDIT_WINDOW_PASSED = (
     "A session can be corrected for {days} days after it was captured; this one was "
@@ -68,10 +68,13 @@ class SessionChangedMeanwhile(Refused):
 
 
 def edit_window_ends(session: AttendanceSession) -> datetime.datetime:
-    return session.captured_at + datetime.timedelta(days=settings.ATTENDANCE_EDIT_WINDOW_DAYS)
+    # Only a recorded session is corrected, and it has its time (the constraint
+    # class_attendance_sessions_captured_iff_recorded).
+    captured_at: datetime.datetime = session.captured_at  # type: ignore[assignment]
+    return captured_at + datetime.timedelta(days=settings.ATTENDANCE_EDIT_WINDOW_DAYS)
 
 
-def may_correct(user: AbstractBaseUser, session: AttendanceSession) -> bool:
+def may_correct(user: User, session: AttendanceSession) -> bool:
     """Office admins any time; the class's facilitators within the edit window."""
     if session.status != Status.CAPTURED:
         return False
@@ -82,7 +85,7 @@ def correct_session(
     *,
     klass: Class,
     session_date: datetime.date,
-    corrected_by: AbstractBaseUser,
+    corrected_by: User,
     entries: Sequence[LearnerEntry],
     reason: str,
     expected_version: int,
@@ -111,7 +114,7 @@ def _correct_session(
     *,
     klass: Class,
     session_date: datetime.date,
-    corrected_by: AbstractBaseUser,
+    corrected_by: User,
     entries: Sequence[LearnerEntry],
     reason: str,
     expected_version: int,
@@ -198,7 +201,7 @@ def void_session(
     *,
     klass: Class,
     session_date: datetime.date,
-    voided_by: AbstractBaseUser,
+    voided_by: User,
     reason: str,
     expected_version: int | None = None,
     submission: Submission | None = None,
@@ -219,7 +222,7 @@ def _void_session(
     *,
     klass: Class,
     session_date: datetime.date,
-    voided_by: AbstractBaseUser,
+    voided_by: User,
     reason: str,
     expected_version: int | None,
 ) -> AttendanceSession:
@@ -265,7 +268,7 @@ def _void_session(
     return locked
 
 
-def _check_edit_window(session: AttendanceSession, user: AbstractBaseUser) -> None:
+def _check_edit_window(session: AttendanceSession, user: User) -> None:
     if not can_see_all_classes(user) and timezone.now() > edit_window_ends(session):
         captured = date_format(timezone.localdate(session.captured_at))
         raise NotAllowed(

@@ -16,12 +16,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.formats import date_format
 
 from classes.models import AttendanceSession, Class, LearnerAttendance
-from classes.selectors import credited
+from classes.selectors import credited, session_facts
 from classes.services.capture import NotAllowed, _hours
 from progression.models import HoursLog
 from progression.selectors import progressions_in_progress_on
@@ -57,7 +57,7 @@ class CreditOutcome:
 def credit_uncredited(
     *,
     attendance_ids: Sequence[int],
-    credited_by: AbstractBaseUser,
+    credited_by: User,
     submission: Submission | None = None,
 ) -> list[CreditOutcome]:
     """Credit the hours of these attendance rows where that is now possible.
@@ -88,7 +88,7 @@ def credit_uncredited(
 def _credit_session(
     session_id: int,
     attendance_ids: list[int],
-    credited_by: AbstractBaseUser,
+    credited_by: User,
     submission: Submission | None,
 ) -> list[CreditOutcome]:
     try:
@@ -127,7 +127,7 @@ def _credit_session(
                         for row in to_credit
                     ],
                     source=HoursLog.Source.ATTENDANCE,
-                    session_id=session.pk,
+                    session=session_facts(session, klass),
                     created_by=credited_by,
                 )
             return outcomes

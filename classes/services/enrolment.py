@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.formats import date_format
 
+from attendance_project.errors import ServiceError
 from classes.models import (
     Class,
     ClassStatusHistory,
@@ -44,10 +45,8 @@ PROGRAMME_FIXED = (
 ENDED_BY_REJOIN = "Rejoined the class."
 
 
-class ClassError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class ClassError(ServiceError):
+    """An enrolment or a class change broke a rule; nothing was written."""
 
 
 def enrol_learner(
@@ -55,7 +54,7 @@ def enrol_learner(
     learner: Learner,
     klass: Class,
     start_date: datetime.date,
-    enrolled_by: AbstractBaseUser | None = None,
+    enrolled_by: User | None = None,
     submission: Submission | None = None,
 ) -> tuple[Enrolment, Progression]:
     """Enrol a learner in a class from `start_date` and start their progression.
@@ -89,7 +88,7 @@ def end_enrolment(
     end_date: datetime.date,
     status: str,
     reason: str,
-    ended_by: AbstractBaseUser,
+    ended_by: User,
     submission: Submission | None = None,
 ) -> Enrolment:
     """End a learner's enrolment (completed or withdrew) from `end_date`, with a reason.
@@ -107,7 +106,9 @@ def end_enrolment(
         if status not in (Enrolment.Status.COMPLETED, Enrolment.Status.WITHDRAWN):
             raise ClassError(END_STATUS_INVALID.format(**facts))
         if locked.status != Enrolment.Status.ENROLLED:
-            raise ClassError(ALREADY_ENDED.format(end=date_format(locked.end_date), **facts))
+            # An ended enrolment has its end date (class_enrolments_end_date_when_left).
+            end = date_format(locked.end_date)  # type: ignore[arg-type]
+            raise ClassError(ALREADY_ENDED.format(end=end, **facts))
         if not reason:
             raise ClassError(END_REASON_REQUIRED.format(**facts))
         if end_date < locked.start_date:
@@ -138,9 +139,7 @@ def end_enrolment(
     return locked
 
 
-def _record(
-    enrolment: Enrolment, action: str, user: AbstractBaseUser | None, reason: str
-) -> EnrolmentHistory:
+def _record(enrolment: Enrolment, action: str, user: User | None, reason: str) -> EnrolmentHistory:
     return EnrolmentHistory.objects.create(
         enrolment=enrolment,
         action=action,
@@ -165,7 +164,7 @@ def change_class_status(
     *,
     klass: Class,
     status: str,
-    changed_by: AbstractBaseUser | None,
+    changed_by: User | None,
     stop_date: datetime.date | None = None,
     reason: str = "",
 ) -> ClassStatusHistory:

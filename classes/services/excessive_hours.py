@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -61,7 +61,7 @@ def record_resolution(
     progression_id: int,
     kind: str,
     notes: str,
-    resolved_by: AbstractBaseUser,
+    resolved_by: User,
     submission: Submission | None = None,
 ) -> ExcessiveHoursResolution:
     """Append a resolution for a flagged progression; it hides the flag for 30 days."""

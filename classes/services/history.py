@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from classes.models import AttendanceSession, SessionHistory, SessionHistoryChange
@@ -26,7 +26,7 @@ def record_history(
     session: AttendanceSession,
     action: str,
     status_before: str,
-    changed_by: AbstractBaseUser,
+    changed_by: User,
     reason: str = "",
     changes: Iterable[LearnerChange] = (),
 ) -> SessionHistory:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods
 
+from classes.forms import CaptureForm, NotHeldForm, parse
 from classes.models import AttendanceSession
 from classes.schedule import session_on
 from classes.selectors import class_for, roster, schedule_spec
@@ -47,6 +48,7 @@ def capture(request, class_id: int, session_date: datetime.date):
         # The service reads the roster itself; the view needs it only to show the
         # form again, so a successful submit does not read it twice.
         entries, _, stray = entries_from_post(request.POST, {})
+        confirmed = parse(CaptureForm, request.POST)
         try:
             if stray:
                 raise CaptureRejected(problems=[Problem(STRAY_FIELD.format(field=stray[0]))])
@@ -55,8 +57,8 @@ def capture(request, class_id: int, session_date: datetime.date):
                 session_date=session_date,
                 recorded_by=request.user,
                 entries=entries,
-                everyone_absent=request.POST.get("everyone_absent") == "yes",
-                lower_pages_confirmed=request.POST.get("confirm_lower_pages") == "yes",
+                everyone_absent=confirmed["everyone_absent"],
+                lower_pages_confirmed=confirmed["confirm_lower_pages"],
                 submission=key_from_post(
                     request.POST,
                     user=request.user,
@@ -105,6 +107,7 @@ def capture(request, class_id: int, session_date: datetime.date):
 @require_http_methods(["GET", "POST"])
 def not_held(request, class_id: int, session_date: datetime.date):
     klass = class_for(request.user, class_id)
+    form = parse(NotHeldForm, request.POST)
     context = {
         "klass": klass,
         "session_date": session_date,
@@ -113,8 +116,8 @@ def not_held(request, class_id: int, session_date: datetime.date):
             (AttendanceSession.Status.AGENT_ABSENT, "The facilitator was absent"),
         ],
         "problems": [],
-        "chosen": request.POST.get("status", ""),
-        "notes": request.POST.get("notes", "")[:2000],
+        "chosen": form["status"],
+        "notes": form["notes"],
     }
     purpose = request.path
     context["submission_key"] = reissue_or_keep(request.POST, user=request.user, purpose=purpose)
@@ -156,13 +159,12 @@ def not_held(request, class_id: int, session_date: datetime.date):
 
 
 def _not_recordable(klass, session_date, user):
-    """The reason the session cannot be recorded, for a GET (the POST asks the service)."""
-    session = AttendanceSession.objects.filter(klass=klass, session_date=session_date).first()
-    if session is not None and session.status != AttendanceSession.Status.PENDING:
-        return SessionAlreadyRecorded(session)
+    """The refusal a GET shows, from the one recordability rule (the POST's service
+    asks the same rule)."""
+    row = AttendanceSession.objects.filter(klass=klass, session_date=session_date).first()
     try:
-        recordable_session(klass=klass, session_date=session_date, user=user)
-    except (SessionNotAvailable, NotAllowed) as refused:
+        recordable_session(klass=klass, session_date=session_date, user=user, row=row)
+    except (SessionAlreadyRecorded, SessionNotAvailable, NotAllowed) as refused:
         return refused
     return None
 

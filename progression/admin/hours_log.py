@@ -15,7 +15,6 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
 
 from attendance_project.admin_filters import (
     DateRangeFilter,
@@ -87,20 +86,17 @@ def hours(value: Decimal) -> str:
 LearnerFilter = selected_only_filter(
     title="learner", parameter_name="learner", model=Learner, field="learner_id"
 )
-# Thousands of classes: the class is picked by searching its code, or from a link.
-# (The class model, reached through the ledger's foreign key: progression does not
-# import the classes app.)
-ClassFilter = selected_only_filter(
-    title="class",
-    parameter_name="klass__id__exact",
-    model=HoursLog._meta.get_field("klass").related_model,
-    field="klass_id",
-)
 
 
 @admin.register(HoursLog)
 class HoursLogAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    """The ledger, read-only: rows are added by ProgressionService and never changed."""
+    """The ledger, read-only: rows are added by ProgressionService and never changed.
+
+    What needs the classes app above this one (the class filter, the links to the
+    sessions and to the attendance not credited) is added by the classes app's
+    extension of this admin (classes/admin_progression.py): progression does not
+    reach into classes (DESIGN §5).
+    """
 
     list_display = [
         "learner",
@@ -111,14 +107,13 @@ class HoursLogAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         "present",
         "source",
         "recorded_by",
-        "session_link",
     ]
     list_filter = [
         "source",
         ("log_date", DateRangeFilter.titled("session date")),
         # The facilitator is the class's: ledger rows carry the class (`klass`) whether
-        # or not they came from a session, so manual rows are found too.
-        ClassFilter,
+        # or not they came from a session, so manual rows are found too. (The class
+        # filter itself comes with the classes app's extension, after the dates.)
         facilitator_filter("klass__facilitator"),
         ("klass__client", admin.RelatedFieldListFilter),
         LearnerFilter,
@@ -163,13 +158,6 @@ class HoursLogAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         user = obj.created_by
         return (user.get_full_name() or user.get_username()) if user else None
 
-    @admin.display(description="session")
-    def session_link(self, obj):
-        if obj.session_id is None:
-            return None
-        url = reverse("admin:classes_attendancesession_change", args=[obj.session_id])
-        return format_html('<a href="{}">{} session</a>', url, obj.session.get_status_display())
-
     def get_urls(self):
         return [
             path(
@@ -189,8 +177,14 @@ class HoursLogAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "can_log_manual_hours": request.user.has_perm("progression.add_hourslog"),
+            # (label, URL) of lists elsewhere that belong with the ledger; apps above
+            # this one add theirs (classes: the attendance not credited).
+            "related_links": self.related_links(request),
         }
         return super().changelist_view(request, extra_context)
+
+    def related_links(self, request) -> list[tuple[str, str]]:
+        return []
 
     @admin.action(description="Export selected rows to CSV")
     def export_csv(self, request, queryset):

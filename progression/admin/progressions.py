@@ -25,7 +25,6 @@ from progression.admin.status_history import StatusHistoryInline
 from progression.models import HoursLog, Progression
 from progression.progress import (
     attendance_percent,
-    latest_page_subquery,
     page_percent,
     progress_shown,
 )
@@ -33,9 +32,15 @@ from progression.progress import (
 
 class HoursLogInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = HoursLog
-    fk_name = "tracking"
-    fields = ["log_date", "hours_trained", "hours_present", "source", "session", "created_by"]
-    readonly_fields = fields
+    fk_name = "progression"
+    fields = readonly_fields = (
+        "log_date",
+        "hours_trained",
+        "hours_present",
+        "source",
+        "session",
+        "created_by",
+    )
     ordering = ["-log_date", "-id"]
 
     def get_queryset(self, request):
@@ -95,10 +100,6 @@ class ProgressionAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ["css/admin.css"]}
 
-    def get_queryset(self, request):
-        # The latest page comes with each row (one subquery in the list's one query).
-        return super().get_queryset(request).annotate(latest_page=latest_page_subquery())
-
     def has_add_permission(self, request):
         # Progressions start when a learner is enrolled in a class, or by the action.
         return False
@@ -135,6 +136,8 @@ class ProgressionAdmin(admin.ModelAdmin):
 
     @admin.display(description="page progress")
     def page_progress(self, obj):
+        # Pages are recorded with attendance, in the classes app: its extension of this
+        # admin (classes/admin_progression.py) annotates each row with `latest_page`.
         latest = getattr(obj, "latest_page", None)
         value = page_percent(latest, obj.programme.total_pages)
         if value is None:

@@ -8,7 +8,7 @@ from django.contrib import admin
 from attendance_project.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInlineMixin
 from progression.models import ProgressionStatusChange
 
-FIELDS = ["effective_date", "old_status", "new_status", "reason", "changed_by", "changed_at"]
+FIELDS = ("effective_date", "old_status", "new_status", "reason", "changed_by", "changed_at")
 
 
 class StatusHistoryInline(ReadOnlyInlineMixin, admin.TabularInline):

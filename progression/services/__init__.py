@@ -14,7 +14,6 @@ from progression.services.errors import (
     PortfolioRejected,
     ProgressionError,
     StatusChangeRefused,
-    UnknownSession,
 )
 from progression.services.hours import (
     DUPLICATE_LEARNER,
@@ -29,11 +28,12 @@ from progression.services.hours import (
     NOT_REVERSIBLE,
     PRESENT_EXCEEDS_TRAINED,
     REASON_REQUIRED,
+    SESSION_FACTS_NEEDED,
     UNKNOWN_ROW,
-    UNKNOWN_SESSION,
     UNKNOWN_SOURCE,
     HoursEntry,
     ProgressionService,
+    SessionFacts,
 )
 from progression.services.manual import SAME_ENTRY_LOGGED, SameEntryLogged, log_manual_hours
 from progression.services.portfolio import (
@@ -94,8 +94,8 @@ __all__ = [
     "RESUME_INSTEAD",
     "SAME_ENTRY_LOGGED",
     "SAME_IN_PROGRESS",
+    "SESSION_FACTS_NEEDED",
     "UNKNOWN_ROW",
-    "UNKNOWN_SESSION",
     "UNKNOWN_SOURCE",
     "HoursEntry",
     "InvalidHours",
@@ -104,9 +104,9 @@ __all__ = [
     "ProgressionError",
     "ProgressionService",
     "SameEntryLogged",
+    "SessionFacts",
     "StartedProgramme",
     "StatusChangeRefused",
-    "UnknownSession",
     "log_manual_hours",
     "mark_complete",
     "put_on_hold",

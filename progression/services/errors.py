@@ -3,8 +3,10 @@ says why in words an office admin or facilitator understands."""
 
 from __future__ import annotations
 
+from attendance_project.errors import ServiceError
 
-class ProgressionError(Exception):
+
+class ProgressionError(ServiceError):
     """A rule of the hours ledger or of a progression's status was broken; nothing was
     written.
 
@@ -13,7 +15,6 @@ class ProgressionError(Exception):
 
     def __init__(self, message: str, *, learner_id: int | None = None):
         super().__init__(message)
-        self.message = message
         self.learner_id = learner_id
 
 
@@ -22,10 +23,6 @@ class NoInProgressProgression(ProgressionError):
 
 
 class InvalidHours(ProgressionError):
-    pass
-
-
-class UnknownSession(ProgressionError):
     pass
 
 

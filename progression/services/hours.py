@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.db.models import Case, DecimalField, F, Value, When
 from django.utils import timezone
@@ -28,7 +28,7 @@ from progression.models import (
     Progression,
 )
 from progression.selectors import progressions_in_progress_on
-from progression.services.errors import InvalidHours, NoInProgressProgression, UnknownSession
+from progression.services.errors import InvalidHours, NoInProgressProgression
 from progression.services.status import start_progression
 
 NO_IN_PROGRESS_PROGRESSION = "{learner} has no learning programme in progress."
@@ -41,7 +41,11 @@ HOURS_TOO_LARGE = "Hours {field} for {learner} cannot be more than {limit}."
 PRESENT_EXCEEDS_TRAINED = (
     "Hours present for {learner} ({present}) cannot be more than hours trained ({trained})."
 )
-UNKNOWN_SESSION = "Session {session_id} does not exist."
+# A programming error, not a user's: raised as TypeError.
+SESSION_FACTS_NEEDED = (
+    "Hours from session {session_id} need the session's date, class and LP: pass "
+    "session=SessionFacts(...). Progression does not look sessions up (DESIGN §5)."
+)
 UNKNOWN_SOURCE = "Unknown hours source {source!r}."
 DUPLICATE_LEARNER = "{learner} is listed more than once."
 EMPTY_BATCH = "There are no hours to log."
@@ -69,8 +73,14 @@ class HoursEntry:
 
 
 @dataclass(frozen=True)
-class _SessionFacts:
-    log_date: datetime.date
+class SessionFacts:
+    """The session a batch of hours comes from, as its caller (the classes app, which
+    owns sessions) knows it: the ledger rows are dated on its date, carry its class,
+    and go to the progressions on its class's LP. Progression never reads sessions
+    itself (DESIGN §5)."""
+
+    session_id: int
+    session_date: datetime.date
     class_id: int
     programme_id: int
 
@@ -85,18 +95,26 @@ class ProgressionService:
         source: str = HoursLog.Source.MANUAL,
         notes: str | None = None,
         session_id: int | None = None,
-        created_by: AbstractBaseUser | int | None = None,
+        created_by: User | int | None = None,
+        *,
+        session: SessionFacts | None = None,
     ) -> HoursLog:
         """Credit hours to the learner's in-progress progression and log them.
 
-        The call shape is the legacy one; `session_id` and `created_by` came later
-        and default to None, so older callers keep working and store NULL in both.
+        The call shape is the legacy one (DESIGN rule 11); `session_id` and
+        `created_by` came later and default to None, so older callers keep working
+        and store NULL in both. Hours from a session come with its facts
+        (`session=`, keyword only, last): a `session_id` alone is refused with a
+        TypeError, as progression cannot look the session up; given with
+        `session`, it must be that session's.
         """
+        if session_id is not None and (session is None or session.session_id != session_id):
+            raise TypeError(SESSION_FACTS_NEEDED.format(session_id=session_id))
         learner_id = learner.pk if isinstance(learner, Learner) else learner
         (row,) = cls.log_hours_batch(
             entries=[HoursEntry(learner_id, hours_trained, hours_present, notes)],
             source=source,
-            session_id=session_id,
+            session=session,
             created_by=created_by,
         )
         return row
@@ -107,17 +125,18 @@ class ProgressionService:
         *,
         entries: Sequence[HoursEntry],
         source: str = HoursLog.Source.MANUAL,
-        session_id: int | None = None,
-        created_by: AbstractBaseUser | int | None = None,
+        session: SessionFacts | None = None,
+        created_by: User | int | None = None,
         log_date: datetime.date | None = None,
     ) -> list[HoursLog]:
         """Log hours for several learners at once, with a fixed number of queries.
 
-        With a session, each learner's hours go to their progression on the session's
-        class's LP that was in progress on the session date (DESIGN rule 8; on hold
-        or completed since is fine) and are dated on the session date. Without one,
-        to their progression in progress now, dated `log_date` (default: today, local
-        time), which can be neither in the future nor before that progression started.
+        With a session (its facts, passed by the caller), each learner's hours go to
+        their progression on the session's class's LP that was in progress on the
+        session date (DESIGN rule 8; on hold or completed since is fine) and are
+        dated on the session date. Without one, to their progression in progress now,
+        dated `log_date` (default: today, local time), which can be neither in the
+        future nor before that progression started.
         All or nothing: any invalid entry raises ProgressionError and writes nothing.
         """
         if source not in HoursLog.Source.values:
@@ -130,10 +149,10 @@ class ProgressionService:
             raise InvalidHours(
                 DUPLICATE_LEARNER.format(learner=_learner_name(duplicate)), learner_id=duplicate
             )
-        max_hours = MAX_HOURS_PER_SESSION if session_id is not None else MAX_HOURS_PER_LOG_ROW
+        max_hours = MAX_HOURS_PER_SESSION if session is not None else MAX_HOURS_PER_LOG_ROW
         amounts = {entry.learner_id: _checked_hours(entry, max_hours) for entry in entries}
-        created_by_id = getattr(created_by, "pk", created_by)
-        if session_id is None:
+        created_by_id = created_by.pk if isinstance(created_by, User) else created_by
+        if session is None:
             # "Today" is the site's day (TIME_ZONE), as for sessions.
             log_date = log_date or timezone.localdate()
             if log_date > timezone.localdate():
@@ -146,19 +165,19 @@ class ProgressionService:
                 )
 
         with transaction.atomic():
-            progressions, day, class_id = _locked_progressions(learner_ids, session_id, log_date)
+            progressions, day, class_id = _locked_progressions(learner_ids, session, log_date)
             rows = HoursLog.objects.bulk_create(
                 [
                     HoursLog(
                         learner_id=entry.learner_id,
                         programme_id=progression.programme_id,
                         klass_id=class_id or progression.klass_id,
-                        tracking_id=progression.pk,
+                        progression_id=progression.pk,
                         log_date=day,
                         hours_trained=amounts[entry.learner_id][0],
                         hours_present=amounts[entry.learner_id][1],
                         source=source,
-                        session_id=session_id,
+                        session_id=session.session_id if session is not None else None,
                         created_by_id=created_by_id,
                         notes=entry.notes or "",
                     )
@@ -175,7 +194,7 @@ class ProgressionService:
         *,
         row_ids: Sequence[int],
         reason: str,
-        created_by: AbstractBaseUser | int | None,
+        created_by: User | int | None,
     ) -> list[HoursLog]:
         """Cancel ledger rows by appending their negatives; the rows themselves stay.
 
@@ -191,7 +210,7 @@ class ProgressionService:
         *,
         new_hours: Mapping[int, tuple[Decimal, Decimal]],
         reason: str,
-        created_by: AbstractBaseUser | int | None,
+        created_by: User | int | None,
     ) -> list[HoursLog]:
         """Replace ledger rows' hours: a reversal of each row plus a row with the new
         (trained, present) hours, on the same progression, session and date."""
@@ -213,7 +232,7 @@ class ProgressionService:
             # rows then waits here and afterwards sees that they are already reversed.
             list(
                 Progression.objects.select_for_update()
-                .filter(pk__in=HoursLog.objects.filter(pk__in=row_ids).values("tracking_id"))
+                .filter(pk__in=HoursLog.objects.filter(pk__in=row_ids).values("progression_id"))
                 .order_by("pk")
                 .values_list("pk", flat=True)
             )
@@ -241,8 +260,8 @@ class ProgressionService:
                 for trained, present, reverses_id in entries:
                     new_rows.append(_copy(row, trained, present, reverses_id))
                     new_rows[-1].created_by_id, new_rows[-1].notes = created_by_id, reason
-                    old = deltas.get(row.tracking_id, (Decimal("0"), Decimal("0")))
-                    deltas[row.tracking_id] = (old[0] + trained, old[1] + present)
+                    old = deltas.get(row.progression_id, (Decimal("0"), Decimal("0")))
+                    deltas[row.progression_id] = (old[0] + trained, old[1] + present)
             created = HoursLog.objects.bulk_create(new_rows)
             _add_to_totals(deltas)
         return created
@@ -283,7 +302,7 @@ def _copy(row: HoursLog, trained: Decimal, present: Decimal, reverses_id: int | 
         learner_id=row.learner_id,
         programme_id=row.programme_id,
         klass_id=row.klass_id,
-        tracking_id=row.tracking_id,
+        progression_id=row.progression_id,
         log_date=row.log_date,
         hours_trained=trained,
         hours_present=present,
@@ -293,30 +312,15 @@ def _copy(row: HoursLog, trained: Decimal, present: Decimal, reverses_id: int | 
     )
 
 
-def _session_facts(session_id: int) -> _SessionFacts:
-    # The session model belongs to the classes app, which sits above this one; reach
-    # it through the ledger's foreign key instead of importing it.
-    session_model = HoursLog._meta.get_field("session").related_model
-    row = (
-        session_model._default_manager.filter(pk=session_id)
-        .values_list("session_date", "klass_id", "klass__programme_id")
-        .first()
-    )
-    if row is None:
-        raise UnknownSession(UNKNOWN_SESSION.format(session_id=session_id))
-    return _SessionFacts(*row)
-
-
 def _locked_progressions(
-    learner_ids: list[int], session_id: int | None, log_date: datetime.date | None
+    learner_ids: list[int], session: SessionFacts | None, log_date: datetime.date | None
 ) -> tuple[dict[int, Progression], datetime.date, int | None]:
     """Each learner's progression that the hours go to, locked in id order (two batches
     over overlapping learners cannot deadlock; without the lock two concurrent calls
     could both add to the totals they read), with the ledger rows' date and class.
     Raises NoInProgressProgression naming the first learner without one."""
-    if session_id is not None:
-        session = _session_facts(session_id)
-        day, class_id = session.log_date, session.class_id
+    if session is not None:
+        day, class_id = session.session_date, session.class_id
         # DESIGN rule 8: the progression on the class's LP that was in progress
         # on the session date, even if it is on hold or completed by now.
         progressions = progressions_in_progress_on(
@@ -329,7 +333,8 @@ def _locked_progressions(
             if learner_id not in progressions:
                 raise _no_progression_on_session_date(learner_id, session)
     else:
-        day, class_id = log_date, None
+        # (The caller has dated hours without a session already: today by default.)
+        day, class_id = log_date or timezone.localdate(), None
         progressions = {
             p.learner_id: p
             for p in Progression.objects.select_for_update(of=("self",))
@@ -349,14 +354,14 @@ def _locked_progressions(
 
 
 def _no_progression_on_session_date(
-    learner_id: int, session: _SessionFacts
+    learner_id: int, session: SessionFacts
 ) -> NoInProgressProgression:
     programme = LearningProgramme.objects.get(pk=session.programme_id)
     return NoInProgressProgression(
         NO_PROGRESSION_ON_SESSION_DATE.format(
             learner=_learner_name(learner_id),
             programme=programme,
-            date=date_format(session.log_date),
+            date=date_format(session.session_date),
         ),
         learner_id=learner_id,
     )
@@ -400,7 +405,7 @@ def _add_to_totals(amounts: dict[int, tuple[Decimal, Decimal]]) -> None:
     """
     now = timezone.now()
     if connection.vendor != "postgresql":
-        hours = DecimalField(max_digits=10, decimal_places=2)
+        hours: DecimalField = DecimalField(max_digits=10, decimal_places=2)
 
         def delta(index: int) -> Case:
             whens = (When(pk=pk, then=Value(pair[index])) for pk, pair in amounts.items())

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -42,7 +42,7 @@ def log_manual_hours(
     hours_trained: Decimal,
     hours_present: Decimal,
     notes: str,
-    created_by: AbstractBaseUser,
+    created_by: User,
     submission: Submission | None = None,
     same_entry_confirmed: bool = False,
 ) -> HoursLog:

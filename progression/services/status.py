@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -72,7 +72,7 @@ def start_progression(
     programme: LearningProgramme,
     start_date: datetime.date,
     klass=None,
-    started_by: AbstractBaseUser | None = None,
+    started_by: User | None = None,
 ) -> Progression:
     """Start (or continue) the learner's progression on `programme`.
 
@@ -111,7 +111,7 @@ def start_new_programme(
     learner: Learner,
     programme: LearningProgramme,
     start_date: datetime.date,
-    started_by: AbstractBaseUser,
+    started_by: User,
     klass=None,
     submission: Submission | None = None,
 ) -> StartedProgramme:
@@ -167,7 +167,7 @@ def put_on_hold(
     *,
     progression: Progression,
     effective_date: datetime.date,
-    changed_by: AbstractBaseUser,
+    changed_by: User,
     reason: str = "",
     submission: Submission | None = None,
 ) -> Progression:
@@ -197,7 +197,7 @@ def resume(
     *,
     progression: Progression,
     effective_date: datetime.date,
-    changed_by: AbstractBaseUser,
+    changed_by: User,
     submission: Submission | None = None,
 ) -> Progression:
     """Put a programme on hold back in progress, if the learner has no other one."""
@@ -228,7 +228,7 @@ def mark_complete(
     *,
     progression: Progression,
     completion_date: datetime.date,
-    completed_by: AbstractBaseUser,
+    completed_by: User,
     portfolio: File | None = None,
     submission: Submission | None = None,
 ) -> Progression:
@@ -242,7 +242,10 @@ def mark_complete(
         record_submission(submission)
         locked = _locked(progression)
         if locked.status == Status.COMPLETED:
-            raise _refused(ALREADY_COMPLETED, locked, date=date_format(locked.completion_date))
+            # A completed progression has its date (the constraint
+            # learner_lp_tracking_completion_date_iff_completed).
+            completed = date_format(locked.completion_date)  # type: ignore[arg-type]
+            raise _refused(ALREADY_COMPLETED, locked, date=completed)
         _check_not_before_start(locked, completion_date, locked.learner)
         _check_not_before_last_change(locked, completion_date, locked.learner)
         was = locked.status
@@ -300,7 +303,7 @@ def _record(
     progression: Progression,
     old_status: str,
     effective_date: datetime.date,
-    changed_by: AbstractBaseUser | None,
+    changed_by: User | None,
     reason: str,
 ) -> None:
     """Append the change just made to `progression` (its new status is already set) to
@@ -342,7 +345,7 @@ def _check_not_before_last_change(
         )
 
 
-def _name(user: AbstractBaseUser) -> str:
+def _name(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
 

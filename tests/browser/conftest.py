@@ -1,6 +1,7 @@
 """Playwright drives the system Chromium (nothing can download a browser here)."""
 
 import datetime
+import os
 import shutil
 from pathlib import Path
 
@@ -9,11 +10,24 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.conftest import NOW
 from tests.factories import PASSWORD, EnrolmentFactory, ScheduleFactory
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "screenshots"
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
+
+
+def browser_environment() -> dict[str, str]:
+    """The environment without libfaketime: under `make test-at` (scripts/at-clock) the
+    suite and PostgreSQL run on a fake clock, but Chromium under libfaketime crawls
+    (tenfold) and its zygote breaks when only part of it is faked. The browser is a
+    client: its clock is not under test; the server's is (time-machine pins it)."""
+    environment = dict(os.environ)
+    preload = [lib for lib in environment.pop("LD_PRELOAD", "").split() if "faketime" not in lib]
+    if preload:
+        environment["LD_PRELOAD"] = " ".join(preload)
+    return {k: v for k, v in environment.items() if not k.startswith("FAKETIME")}
 
 
 @pytest.fixture(scope="session")
@@ -24,6 +38,7 @@ def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
         "executable_path": executable,
+        "env": browser_environment(),
         "args": [
             "--headless",
             "--no-sandbox",
@@ -35,6 +50,21 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock(time_machine):
+    """Every browser test runs on Wednesday 4 March 2026 from 14:00 in Johannesburg,
+    whatever the machine's calendar says: what a page lists (this month's sessions,
+    the backlog, what can be captured yet) depends on today. The live server runs in
+    this process, so it reads this clock too. The clock ticks from there, like a real
+    one; Playwright does not need that (its waits run on the monotonic clock, which
+    time-machine leaves alone, and its driver is another process), but the recorded
+    times keep their order. Chromium keeps the real clock: no page script here reads
+    it (the admin's "Today" shortcut does; the tests only check it fills the field),
+    and Django's cookies carry Max-Age, which Chromium prefers to their Expires."""
+    time_machine.move_to(NOW, tick=True)
+    return NOW
 
 
 @pytest.fixture
@@ -74,6 +104,19 @@ def log_in(page, live_server, user, heading="My classes"):
     expect(page.get_by_role("heading", name=heading)).to_be_visible()
 
 
+def open_class(page, klass):
+    """Follow the link to a class's month page and wait for its stylesheet: a click
+    returns once the next page starts loading, and until app.css applies, the
+    calendar grid that phones hide counts as visible, so `.first` of its "Capture"
+    links is a day of the grid's first week (the end of last month), which vanishes
+    a moment later."""
+    page.get_by_role("link", name=klass.code).first.click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("heading", name=klass.code)).to_be_visible()
+
+
 def assert_fits_the_screen(page):
+    # Measured once the stylesheet applies: before, tables are as wide as their text.
+    page.wait_for_load_state()
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{overflow}px of horizontal scrolling"

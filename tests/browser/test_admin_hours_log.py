@@ -10,6 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from attendance_project.csv_export import BOM
+from classes.selectors import session_facts
 from progression.services import ProgressionService
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_csp import ViolationWatch
@@ -27,7 +28,7 @@ def test_an_admin_filters_the_hours_log_by_date_and_exports_it(
     for day in (datetime.date(2026, 2, 2), datetime.date(2026, 3, 2), datetime.date(2026, 3, 9)):
         session = AttendanceSessionFactory(klass=klass, session_date=day)
         ProgressionService.log_hours(
-            zanele, 3, 2, "attendance", session_id=session.pk, created_by=admin_user
+            zanele, 3, 2, "attendance", session=session_facts(session), created_by=admin_user
         )
     page.set_viewport_size(viewport)
     watch = ViolationWatch(page)

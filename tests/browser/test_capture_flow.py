@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from classes.models import AttendanceSession, LearnerAttendance
 from progression.models import HoursLog
-from tests.browser.conftest import DESKTOP, PHONE, assert_fits_the_screen, log_in
+from tests.browser.conftest import DESKTOP, PHONE, assert_fits_the_screen, log_in, open_class
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,8 +19,7 @@ def test_a_facilitator_captures_a_session_and_marks_another_not_held(
     assert_fits_the_screen(page)
     screenshot(f"my-classes-{size}")
 
-    page.get_by_role("link", name=live_class.code).first.click()
-    expect(page.get_by_role("heading", name=live_class.code)).to_be_visible()
+    open_class(page, live_class)
     assert_fits_the_screen(page)
     screenshot(f"class-attendance-{size}")
 
@@ -53,7 +52,7 @@ def test_a_facilitator_captures_a_session_and_marks_another_not_held(
     assert HoursLog.objects.filter(session=captured, created_by=own_facilitator).count() == 3
 
     # The next waiting session: a typing error first, then corrected.
-    page.get_by_role("link", name=live_class.code).click()
+    open_class(page, live_class)
     page.get_by_role("link", name="Capture").first.click()
     page.locator("input.hours").nth(0).fill("5")
     page.locator("input.page").nth(0).fill("15")
@@ -69,7 +68,7 @@ def test_a_facilitator_captures_a_session_and_marks_another_not_held(
     assert AttendanceSession.objects.filter(status="captured").count() == 2
 
     # A third session did not happen: the client cancelled.
-    page.get_by_role("link", name=live_class.code).click()
+    open_class(page, live_class)
     page.get_by_role("link", name="Not held").first.click()
     expect(page.get_by_role("heading", name="Session did not happen")).to_be_visible()
     assert_fits_the_screen(page)
@@ -82,7 +81,7 @@ def test_a_facilitator_captures_a_session_and_marks_another_not_held(
     assert cancelled.notes == "Stocktake at the plant"
     assert not HoursLog.objects.filter(session=cancelled).exists()
 
-    page.get_by_role("link", name=live_class.code).click()
+    open_class(page, live_class)
     expect(page.locator(".facts.summary")).to_contain_text("2")
     screenshot(f"class-attendance-after-{size}")
 
@@ -93,7 +92,7 @@ def test_the_capture_form_works_without_javascript(
     context = browser.new_context(java_script_enabled=False, viewport=PHONE)
     page = context.new_page()
     log_in(page, live_server, own_facilitator)
-    page.get_by_role("link", name=live_class.code).first.click()
+    open_class(page, live_class)
     page.get_by_role("link", name="Capture").first.click()
     expect(page.get_by_role("button", name="All present")).to_be_hidden()
     for index in range(3):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser.conftest import open_class
 from tests.factories import PASSWORD, EnrolmentFactory, ScheduleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -85,8 +86,7 @@ def test_the_facilitator_pages_run_under_the_policy(
     expect(page.get_by_role("heading", name="My classes")).to_be_visible()
     watch.collect()
 
-    page.get_by_role("link", name=live_class.code).first.click()
-    expect(page.get_by_role("heading", name=live_class.code)).to_be_visible()
+    open_class(page, live_class)
     watch.collect()
 
     page.get_by_role("link", name="Capture").first.click()
@@ -100,7 +100,7 @@ def test_the_facilitator_pages_run_under_the_policy(
     expect(page.locator(".message.success")).to_be_visible()
     watch.collect()
 
-    page.get_by_role("link", name=live_class.code).click()
+    open_class(page, live_class)
     page.get_by_role("link", name="Not held").first.click()
     expect(page.get_by_role("heading", name="Session did not happen")).to_be_visible()
     watch.collect()

@@ -152,5 +152,5 @@ def test_eight_threads_logging_hours_to_one_progression_are_all_counted(klass):
     assert all(isinstance(r, HoursLog) for r in results), results
     progression = Progression.objects.get(learner=learner)
     assert (progression.hours_trained, progression.hours_present) == (12, 8)
-    assert HoursLog.objects.filter(tracking=progression).count() == 8
+    assert HoursLog.objects.filter(progression=progression).count() == 8
     assert_ledger_consistent()

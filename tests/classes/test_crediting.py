@@ -56,7 +56,7 @@ def test_credit_now_logs_the_hours_once_the_programme_was_in_progress_that_day(
     assert (row.hours_trained, row.hours_present) == (Decimal("3"), Decimal("3"))
     assert (row.source, row.session, row.log_date) == ("attendance", uncredited.session, MONDAY)
     assert row.created_by == admin_user
-    assert row.tracking_id == held.pk
+    assert row.progression_id == held.pk
     assert row.notes.startswith("Credited after capture")
     assert not not_credited(LearnerAttendance.objects.all()).exists()
 

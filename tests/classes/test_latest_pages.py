@@ -1,11 +1,11 @@
 """The latest page of every progression at once (classes.latest_pages, the report CSVs)
-equals the per-row definition (progression.progress.latest_page_subquery, the pages)."""
+equals the per-row definition (classes.selectors.latest_page_subquery, the pages)."""
 
 import pytest
 
 from classes.latest_pages import rows_with_latest_page
+from classes.selectors import latest_page_subquery
 from progression.models import Progression
-from progression.progress import latest_page_subquery
 from tests.classes.report_data import FEB_16, FEB_18, FEB_23, capture, report_class
 from tests.factories import ClassFactory, EnrolmentFactory, LearnerFactory, ScheduleFactory
 

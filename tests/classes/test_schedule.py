@@ -2,6 +2,7 @@
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -25,7 +26,7 @@ MON_WED = (Slot(0, T(9), T(12)), Slot(2, T(9), T(12)))
 
 
 def spec(**overrides) -> ScheduleSpec:
-    values = {
+    values: dict[str, Any] = {
         "pattern": WEEKLY,
         "start_date": D(2026, 3, 2),  # a Monday
         "end_date": D(2026, 3, 31),

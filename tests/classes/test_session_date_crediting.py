@@ -43,7 +43,7 @@ def test_a_learner_moved_to_another_class_is_credited_on_the_old_programme(
     session = capture_monday(scheduled_class, own_facilitator, ("3", "2", "1"), ("5", "5", "5"))
 
     row = HoursLog.objects.get(session=session, learner_id=moved)
-    assert (row.tracking_id, row.programme_id, row.log_date) == (x.pk, x.programme_id, MONDAY)
+    assert (row.progression_id, row.programme_id, row.log_date) == (x.pk, x.programme_id, MONDAY)
     assert (row.hours_trained, row.hours_present) == (Decimal("3"), Decimal("3"))
     x.refresh_from_db()
     assert (x.status, x.hours_trained, x.hours_present) == ("on_hold", 3, 3)

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from attendance_project.admin_lists import EstimatedCountPaginator
 from attendance_project.csv_export import BOM
+from classes.selectors import session_facts
 from progression.admin.hours_log import EXPORT_COLUMNS
 from progression.models import HoursLog, Progression
 from progression.services import HoursEntry, ProgressionService
@@ -47,7 +48,12 @@ def ledger(own_facilitator, other_facilitator, admin_user):
     for klass, learner, day, present in [(ours, zanele, MONDAY, 2), (theirs, pieter, WEDNESDAY, 3)]:
         session = AttendanceSessionFactory(klass=klass, session_date=day)
         ProgressionService.log_hours(
-            learner, 3, present, "attendance", session_id=session.pk, created_by=own_facilitator
+            learner,
+            3,
+            present,
+            "attendance",
+            session=session_facts(session),
+            created_by=own_facilitator,
         )
     # A manual row has no session; its class comes from the progression.
     ProgressionService.log_hours_batch(
@@ -304,7 +310,7 @@ def test_the_query_count_does_not_grow_with_the_rows_on_the_page(
         learner = EnrolmentFactory(klass=klass).learner
         session = AttendanceSessionFactory(klass=klass)
         ProgressionService.log_hours(
-            learner, 3, 1, "attendance", session_id=session.pk, created_by=admin_user
+            learner, 3, 1, "attendance", session=session_facts(session), created_by=admin_user
         )
 
     with django_assert_num_queries(len(few)):

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.db import connection
 
+from classes.selectors import session_facts
 from progression.models import HoursLog, Progression
 from progression.services import (
     DUPLICATE_LEARNER,
@@ -18,12 +19,11 @@ from progression.services import (
     NO_IN_PROGRESS_PROGRESSION,
     NO_PROGRESSION_ON_SESSION_DATE,
     PRESENT_EXCEEDS_TRAINED,
-    UNKNOWN_SESSION,
+    SESSION_FACTS_NEEDED,
     HoursEntry,
     InvalidHours,
     NoInProgressProgression,
     ProgressionService,
-    UnknownSession,
     put_on_hold,
 )
 from tests.conftest import assert_ledger_consistent
@@ -61,11 +61,16 @@ def test_signature_keeps_the_legacy_shape_with_new_parameters_last():
         "notes",
         "session_id",
         "created_by",
+        "session",
     ]
     assert parameters[3].default == "manual"
     assert parameters[4].default is None
     assert parameters[5].default is None
     assert parameters[6].default is None
+    # The session's facts came after (issue 10): keyword only, so no positional call
+    # of the legacy shape can reach it.
+    assert parameters[7].kind == inspect.Parameter.KEYWORD_ONLY
+    assert parameters[7].default is None
 
 
 @time_machine.travel(datetime.datetime(2026, 3, 4, 23, 30, tzinfo=datetime.UTC))
@@ -80,7 +85,7 @@ def test_legacy_call_writes_null_session_and_author_and_updates_totals(learner):
     # 23:30 UTC is already the next day in Johannesburg, the site's local time.
     assert row.log_date == datetime.date(2026, 3, 5)
     progression = progression_of(learner)
-    assert row.tracking_id == progression.pk
+    assert row.progression_id == progression.pk
     assert row.klass_id == progression.klass_id
     assert (progression.hours_trained, progression.hours_present) == (Decimal("3"), Decimal("2.5"))
     assert progression.hours_absent == Decimal("0.5")
@@ -99,7 +104,7 @@ def test_call_with_session_and_author_writes_both_and_dates_the_row_on_the_sessi
     session = AttendanceSessionFactory(klass=klass, session_date=datetime.date(2026, 2, 9))
 
     row = ProgressionService.log_hours(
-        learner, 3, 3, "attendance", session_id=session.pk, created_by=own_facilitator
+        learner, 3, 3, "attendance", session=session_facts(session), created_by=own_facilitator
     )
 
     row = HoursLog.objects.get(pk=row.pk)
@@ -131,7 +136,7 @@ def test_batch_logs_every_learner_of_a_session(klass, own_facilitator):
             for e, present in zip(enrolments, [3, 1.5, 0], strict=True)
         ],
         source=HoursLog.Source.ATTENDANCE,
-        session_id=session.pk,
+        session=session_facts(session),
         created_by=own_facilitator,
     )
 
@@ -141,8 +146,9 @@ def test_batch_logs_every_learner_of_a_session(klass, own_facilitator):
     assert presents == [Decimal("3"), Decimal("1.5"), Decimal("0")]
 
 
-# SAVEPOINT, session lookup, lock progressions, insert ledger rows, update totals, RELEASE.
-QUERIES_PER_SESSION_BATCH = 6
+# SAVEPOINT, lock progressions, insert ledger rows, update totals, RELEASE. (No session
+# lookup since issue 10: the caller passes the session's facts.)
+QUERIES_PER_SESSION_BATCH = 5
 
 
 @pytest.mark.parametrize("size", [5, 40])
@@ -157,7 +163,7 @@ def test_batch_query_count_does_not_grow_with_learners(
         ProgressionService.log_hours_batch(
             entries=entries,
             source=HoursLog.Source.ATTENDANCE,
-            session_id=session.pk,
+            session=session_facts(session),
             created_by=own_facilitator,
         )
 
@@ -220,25 +226,39 @@ def test_invalid_hours_are_rejected_and_nothing_is_written(
 def test_session_hours_are_bounded_by_a_day(learner, klass):
     session = AttendanceSessionFactory(klass=klass)
     assert_rejected(
-        lambda: ProgressionService.log_hours(learner, 25, 0, "attendance", session_id=session.pk),
+        lambda: ProgressionService.log_hours(
+            learner, 25, 0, "attendance", session=session_facts(session)
+        ),
         InvalidHours,
         HOURS_TOO_LARGE.format(learner=learner, field="trained", limit=24),
     )
 
 
-def test_unknown_session_is_rejected(learner):
-    assert_rejected(
-        lambda: ProgressionService.log_hours(learner, 3, 3, "attendance", session_id=987654),
-        UnknownSession,
-        UNKNOWN_SESSION.format(session_id=987654),
+def test_a_session_id_without_the_sessions_facts_is_refused(learner, klass):
+    """Progression cannot look a session up (DESIGN §5): the caller passes its facts.
+    A session id alone, or one that is not the facts' session, is a programming
+    error, refused before anything is read or written."""
+    session = AttendanceSessionFactory(klass=klass)
+    another = AttendanceSessionFactory(klass=klass, session_date=datetime.date(2026, 3, 4))
+    for extra in ({}, {"session": session_facts(another)}):
+        with pytest.raises(TypeError) as refused:
+            ProgressionService.log_hours(
+                learner, 3, 3, "attendance", session_id=session.pk, **extra
+            )
+        assert str(refused.value) == SESSION_FACTS_NEEDED.format(session_id=session.pk)
+    # With its own facts the id is accepted (and is redundant).
+    row = ProgressionService.log_hours(
+        learner, 3, 3, "attendance", session_id=session.pk, session=session_facts(session)
     )
+    assert row.session_id == session.pk
+    assert not HoursLog.objects.exclude(pk=row.pk).exists()
 
 
 def test_session_of_another_programme_is_rejected(learner, own_facilitator):
     other_session = AttendanceSessionFactory()  # a class on a different LP
     assert_rejected(
         lambda: ProgressionService.log_hours(
-            learner, 3, 3, "attendance", session_id=other_session.pk
+            learner, 3, 3, "attendance", session=session_facts(other_session)
         ),
         NoInProgressProgression,
         NO_PROGRESSION_ON_SESSION_DATE.format(
@@ -292,7 +312,7 @@ def test_two_threads_logging_to_one_progression_are_both_counted(klass):
     assert errors == []
     progression = progression_of(learner)
     assert progression.hours_trained == Decimal("5.5")
-    assert HoursLog.objects.filter(tracking=progression).count() == 2
+    assert HoursLog.objects.filter(progression=progression).count() == 2
     assert_ledger_consistent()
 
 
@@ -335,10 +355,10 @@ def test_session_hours_go_to_the_progression_in_progress_on_the_session_date(
     (row,) = ProgressionService.log_hours_batch(
         entries=[HoursEntry(learner.pk, 3, 2)],
         source=HoursLog.Source.ATTENDANCE,
-        session_id=session.pk,
+        session=session_facts(session),
     )
 
-    assert (row.tracking_id, row.log_date) == (progression.pk, datetime.date(2026, 3, 2))
+    assert (row.progression_id, row.log_date) == (progression.pk, datetime.date(2026, 3, 2))
     progression.refresh_from_db()
     assert (progression.status, progression.hours_trained) == ("on_hold", 3)
 
@@ -348,7 +368,9 @@ def test_a_session_before_the_progression_started_is_rejected(klass, now):
     session = AttendanceSessionFactory(klass=klass, session_date=datetime.date(2026, 3, 2))
 
     assert_rejected(
-        lambda: ProgressionService.log_hours(learner, 3, 3, "attendance", session_id=session.pk),
+        lambda: ProgressionService.log_hours(
+            learner, 3, 3, "attendance", session=session_facts(session)
+        ),
         NoInProgressProgression,
         NO_PROGRESSION_ON_SESSION_DATE.format(
             learner=learner, programme=klass.programme, date="2 March 2026"

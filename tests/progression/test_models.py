@@ -7,6 +7,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
+from classes.selectors import session_facts
 from progression.models import ClassType, HoursLog, LearningProgramme, Progression
 from progression.services import ProgressionService
 from tests.constraints import assert_violates
@@ -121,7 +122,7 @@ def ledger_row(progression, **overrides):
     values = {
         "learner_id": progression.learner_id,
         "programme_id": progression.programme_id,
-        "tracking": progression,
+        "progression": progression,
         "log_date": datetime.date(2026, 3, 2),
         "hours_trained": Decimal("3"),
         "hours_present": Decimal("2"),
@@ -215,7 +216,12 @@ def test_hours_log_foreign_keys_are_enforced_by_the_database(progression):
 def test_ledger_rows_protect_their_session_author_and_learner(progression, admin_user):
     session = AttendanceSessionFactory(klass=progression.klass)
     ProgressionService.log_hours(
-        progression.learner, 3, 3, "attendance", session_id=session.pk, created_by=admin_user
+        progression.learner,
+        3,
+        3,
+        "attendance",
+        session=session_facts(session),
+        created_by=admin_user,
     )
 
     for protected in (session, admin_user, progression, progression.learner):

@@ -4,18 +4,14 @@ from decimal import Decimal
 
 import pytest
 
-from classes.services import LearnerEntry, capture_session
-from progression.models import Progression
 from progression.progress import (
     attendance_percent,
-    latest_page_subquery,
     overage_hours,
     page_percent,
     percent,
     progress_percent,
     progress_shown,
 )
-from tests.classes.conftest import MONDAY, WEDNESDAY, roster_ids
 
 D = Decimal
 
@@ -49,18 +45,3 @@ def test_attendance_and_page_progress():
     assert attendance_percent(D("0"), D("0")) is None
     assert page_percent(45, 180) == D("25.0")
     assert page_percent(None, 180) is None
-
-
-def test_the_latest_page_is_the_last_recorded_on_the_lp(scheduled_class, own_facilitator):
-    first = roster_ids(scheduled_class)[0]
-    for day, page in [(MONDAY, "12"), (WEDNESDAY, "15")]:
-        capture_session(
-            klass=scheduled_class,
-            session_date=day,
-            recorded_by=own_facilitator,
-            entries=[LearnerEntry(pk, "3", page) for pk in roster_ids(scheduled_class)],
-        )
-    progression = Progression.objects.annotate(latest_page=latest_page_subquery()).get(
-        learner_id=first
-    )
-    assert progression.latest_page == 15

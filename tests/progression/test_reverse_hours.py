@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from classes.selectors import session_facts
 from progression.models import HoursLog, Progression
 from progression.services import (
     NOT_REVERSIBLE,
@@ -86,7 +87,9 @@ def test_what_cannot_be_reversed(learner, admin_user, make_ids, reason, message)
 def test_the_ops_command_reverses_manual_rows_and_refuses_session_rows(learner, klass, admin_user):
     manual = ProgressionService.log_hours(learner, 4, 4)
     session = AttendanceSessionFactory(klass=klass)
-    attendance = ProgressionService.log_hours(learner, 3, 3, "attendance", session_id=session.pk)
+    attendance = ProgressionService.log_hours(
+        learner, 3, 3, "attendance", session=session_facts(session)
+    )
     out = StringIO()
 
     call_command(

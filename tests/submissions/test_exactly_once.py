@@ -52,7 +52,7 @@ def check_hours_exit_code() -> int:
     try:
         call_command("check_hours", stdout=io.StringIO())
     except SystemExit as exit_:
-        return exit_.code or 0
+        return int(exit_.code or 0)
     return 0
 
 
