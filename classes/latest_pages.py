@@ -102,4 +102,3 @@ def rows_with_latest_page(
             cursor.execute(statement, params)
             while rows := cursor.fetchmany(chunk_size):
                 yield from rows
-
