@@ -17,23 +17,34 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import F, OuterRef, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from classes.selectors import latest_page_subquery
 
 # max() of (days, id, page) arrays: the row with the latest session date, then the
-# highest id (ORDER BY session_date DESC, id DESC), and its page.
+# highest id (ORDER BY session_date DESC, id DESC), and its page. Grouped per learner
+# and class first (a join of the attendance rows with the sessions only), then per
+# learner and programme: a fifth faster than joining every row to its class.
 LATEST_PAGES = """
-SELECT a.learner_id, c.class_type_subject_id AS programme_id,
-       (max(ARRAY[s.session_date - DATE '2000-01-01', a.id, a.page_number]))[3] AS page_number
-FROM class_attendance_learners a
-JOIN class_attendance_sessions s ON s.id = a.session_id
-JOIN classes c ON c.id = s.class_id
-WHERE a.page_number IS NOT NULL
-GROUP BY a.learner_id, c.class_type_subject_id
+SELECT g.learner_id, c.class_type_subject_id AS programme_id, (max(g.latest))[3] AS page_number
+FROM (
+    SELECT a.learner_id, s.class_id,
+           max(ARRAY[s.session_date - DATE '2000-01-01', a.id, a.page_number]) AS latest
+    FROM class_attendance_learners a
+    JOIN class_attendance_sessions s ON s.id = a.session_id
+    WHERE a.page_number IS NOT NULL
+    GROUP BY a.learner_id, s.class_id
+) g
+JOIN classes c ON c.id = g.class_id
+GROUP BY g.learner_id, c.class_type_subject_id
 """
+
+
+# For the grouped pass (40,000 groups) and the CSV's sort at 1,000,000 ledger rows;
+# PostgreSQL's default (4 MB) made both spill to disk.
+WORK_MEM = "64MB"
 
 
 def _ordering(queryset: QuerySet) -> list:
@@ -81,7 +92,13 @@ def rows_with_latest_page(
         'ON lp.learner_id = q."row_learner" AND lp.programme_id = q."row_programme" '
         'ORDER BY q."row_order"'
     )
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(statement, params)
-        while rows := cursor.fetchmany(chunk_size):
-            yield from rows
+    # In a transaction of its own: the cursor then streams (a cursor outside one is
+    # WITH HOLD, computed to its end and stored before the first row), and the grouped
+    # pass and the sort get the memory they need for this statement only.
+    with transaction.atomic(using=queryset.db):
+        with connection.cursor() as setting:
+            setting.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(statement, params)
+            while rows := cursor.fetchmany(chunk_size):
+                yield from rows

@@ -9,6 +9,7 @@ from decimal import Decimal
 from itertools import islice
 
 from django.core.paginator import Paginator
+from django.db import connections
 
 from classes.models import Class
 
@@ -63,8 +64,16 @@ class CountedPaginator(Paginator):
 
 
 def class_choices(*, using: str) -> list[tuple[int, str]]:
-    """(id, code) of every class, by code, for a filter (rendered by the `options` tag)."""
-    return list(Class.objects.using(using).order_by("code").values_list("pk", "code"))
+    """(id, code) of every class, by code, for a filter (rendered by the `options` tag).
+
+    Read from the cursor: two thousand tuples are the whole cost of a page that only
+    asks which class to show, and the queryset's per-row machinery tripled it.
+    """
+    rows = Class.objects.using(using).order_by("code").values_list("pk", "code")
+    sql, params = rows.query.get_compiler(using=using).as_sql()
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def batched(iterable: Iterable, size: int) -> Iterator[list]:
