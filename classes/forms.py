@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from django import forms
 
+from attendance_project.parsing import clean_text, parse_choice, parse_id, parse_int
+
 TEXT_MAX = 2000
+# No session has this version: an unreadable one is answered "changed meanwhile".
+UNKNOWN_VERSION = -1
+# Longer than any class code or client name.
+SEARCH_MAX_LENGTH = 200
 
 
 class FreeText(forms.CharField):
@@ -36,6 +42,17 @@ class Ticked(forms.Field):
         return value == "yes"
 
 
+class Version(forms.Field):
+    """The session version a correction or void form was shown with."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value) -> int:
+        version = parse_int(value)
+        return UNKNOWN_VERSION if version is None else version
+
+
 class CaptureForm(forms.Form):
     """The confirmations of the capture form."""
 
@@ -43,14 +60,58 @@ class CaptureForm(forms.Form):
     confirm_lower_pages = Ticked()
 
 
+class CorrectionForm(CaptureForm):
+    reason = FreeText()
+    version = Version()
+
+
 class NotHeldForm(forms.Form):
     status = FreeText(max_length=30)
     notes = FreeText()
 
 
-def parse(form_class: type[forms.Form], data) -> dict:
-    """The values of a POST (or of nothing: a GET's empty form)."""
-    form = form_class(data)
+class VoidForm(forms.Form):
+    reason = FreeText()
+    version = Version()
+
+
+class SearchText(forms.Field):
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value) -> str:
+        return clean_text(value, max_length=SEARCH_MAX_LENGTH)
+
+
+class OptionalId(forms.Field):
+    """A picked id; what does not parse is no pick."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value) -> int | None:
+        return parse_id(value)
+
+
+class ClassFilterForm(forms.Form):
+    """The office's filters on My classes. What does not parse is no filter: the page
+    shows the search text back as given and the others as "any"."""
+
+    q = SearchText()
+    status = FreeText(max_length=30)
+    facilitator = OptionalId()
+
+    def __init__(self, data, *, statuses):
+        super().__init__(data)
+        self.statuses = statuses
+
+    def clean_status(self) -> str:
+        return parse_choice(self.cleaned_data["status"], self.statuses) or ""
+
+
+def parse(form_class: type[forms.Form], data, **kwargs) -> dict:
+    """The values of a POST or query string (the fields above accept anything)."""
+    form = form_class(data, **kwargs)
     if not form.is_valid():  # the fields above accept anything
         raise AssertionError(form.errors)
     return form.cleaned_data

@@ -42,6 +42,38 @@ def visible_classes(user: User) -> QuerySet[Class]:
     return classes.filter(Q(facilitator=user) | Q(pk__in=backed_up))
 
 
+@dataclass(frozen=True)
+class ClassFilters:
+    """My classes' filters (office admins): code or client name contains `q`."""
+
+    q: str = ""
+    status: str = ""
+    facilitator: int | None = None
+
+
+def class_list(
+    *, user: User, day: datetime.date, filters: ClassFilters | None = None
+) -> QuerySet[Class]:
+    """My classes: the classes the user may open, filtered, by code, each with its
+    learner count on `day` and its recorded sessions (`session_rows`)."""
+    classes = visible_classes(user).select_related("client", "programme", "facilitator")
+    filters = filters or ClassFilters()
+    if filters.q:
+        classes = classes.filter(
+            Q(code__icontains=filters.q) | Q(client__name__icontains=filters.q)
+        )
+    if filters.status:
+        classes = classes.filter(status=filters.status)
+    if filters.facilitator is not None:
+        classes = classes.filter(facilitator_id=filters.facilitator)
+    sessions = AttendanceSession.objects.only("klass_id", "session_date", "status")
+    return (
+        current_learner_counts(classes, day)
+        .prefetch_related(Prefetch("sessions", queryset=sessions, to_attr="session_rows"))
+        .order_by("code")
+    )
+
+
 def may_open(user: User, klass: Class) -> bool:
     """Whether the user may see the class (rule 2). The primary facilitator, by far
     the most frequent case, is answered without a query."""

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods
 
-from attendance_project.parsing import parse_int
+from classes.forms import CorrectionForm, VoidForm, parse
 from classes.models import AttendanceSession
 from classes.selectors import class_for, recorded_roster
 from classes.services import CaptureRejected, NotAllowed, Problem, SessionNotAvailable
@@ -32,14 +32,6 @@ from submissions.keys import AlreadySubmitted, InvalidSubmission
 CORRECTED_MESSAGE = "The correction of {date} is saved; the hours log and history show it."
 CANNOT_CORRECT_MESSAGE = "This session cannot be corrected by you now."
 VOIDED_MESSAGE = "{date} was voided: its hours were reversed and it can be recorded again."
-# No session has this version: an unreadable one is answered "changed meanwhile".
-UNKNOWN_VERSION = -1
-
-
-def version_posted(request) -> int:
-    """The session version the form was shown with."""
-    version = parse_int(request.POST.get("version"))
-    return UNKNOWN_VERSION if version is None else version
 
 
 @login_required
@@ -55,19 +47,20 @@ def correct(request, class_id: int, session_date: datetime.date):
         }
         for r in recorded
     }
+    form = parse(CorrectionForm, request.POST)
     context = {
         "klass": klass,
         "session_date": session_date,
         "session": session,
         "problems": [],
         "confirm": set(),
-        "reason": request.POST.get("reason", "")[:2000],
+        "reason": form["reason"],
         "version": session.version,
+        "submission_key": form_key(request),
     }
-    context["submission_key"] = form_key(request)
     if request.method == "POST":
         entries, values, stray = entries_from_post(request.POST, values)
-        context["version"] = version_posted(request)
+        context["version"] = form["version"]
         try:
             if stray:
                 raise CaptureRejected(problems=[Problem(STRAY_FIELD.format(field=stray[0]))])
@@ -77,10 +70,10 @@ def correct(request, class_id: int, session_date: datetime.date):
                 session_date=session_date,
                 corrected_by=request.user,
                 entries=entries,
-                reason=context["reason"],
-                expected_version=context["version"],
-                everyone_absent=request.POST.get("everyone_absent") == "yes",
-                lower_pages_confirmed=request.POST.get("confirm_lower_pages") == "yes",
+                reason=form["reason"],
+                expected_version=form["version"],
+                everyone_absent=form["everyone_absent"],
+                lower_pages_confirmed=form["confirm_lower_pages"],
             )
         except AlreadySubmitted as replay:
             return replay_response(request, replay)
@@ -117,14 +110,15 @@ def void(request, class_id: int, session_date: datetime.date):
     if not request.user.has_perm(VOID_PERMISSION):
         raise PermissionDenied(VOID_NOT_ALLOWED)
     session = get_object_or_404(klass.sessions.all(), session_date=session_date)
+    form = parse(VoidForm, request.POST)
     context = {
         "klass": klass,
         "session_date": session_date,
         "session": session,
         "problems": [],
-        "reason": request.POST.get("reason", "")[:2000],
+        "reason": form["reason"],
+        "submission_key": form_key(request),
     }
-    context["submission_key"] = form_key(request)
     if request.method == "POST":
         try:
             void_session(
@@ -132,8 +126,8 @@ def void(request, class_id: int, session_date: datetime.date):
                 klass=klass,
                 session_date=session_date,
                 voided_by=request.user,
-                reason=context["reason"],
-                expected_version=version_posted(request),
+                reason=form["reason"],
+                expected_version=form["version"],
             )
         except AlreadySubmitted as replay:
             return replay_response(request, replay)

@@ -7,67 +7,48 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from attendance_project.parsing import clean_text, parse_choice, parse_id, parse_month
+from attendance_project.parsing import parse_month
+from classes.forms import ClassFilterForm, parse
 from classes.models import AttendanceSession, Class
 from classes.overview import month_grid, session_views, shift_month, summarize
 from classes.schedule import expand, session_on
 from classes.selectors import (
+    ClassFilters,
     can_see_all_classes,
     class_for,
-    current_learner_counts,
+    class_list,
     recorded_sessions,
     roster,
     schedule_spec,
     session_attendance,
     session_history,
-    visible_classes,
 )
 from classes.services.corrections import VOID_PERMISSION, edit_window_ends, may_correct
 from classes.stored_plan import planned_sessions
 
 CLASSES_PER_PAGE = 25
-# Longer than any class code or client name.
-SEARCH_MAX_LENGTH = 200
 
 
 @login_required
 @require_GET
 def my_classes(request):
     today = timezone.localdate()
-    classes = visible_classes(request.user).select_related("client", "programme", "facilitator")
     all_classes = can_see_all_classes(request.user)
-    filters = {}
+    filters = ClassFilters()
     if all_classes:
-        # What does not parse is no filter; the form shows it back as given (the
-        # search text) or as "any" (status, facilitator).
-        facilitator_id = parse_id(request.GET.get("facilitator"))
-        filters = {
-            "q": clean_text(request.GET.get("q"), max_length=SEARCH_MAX_LENGTH),
-            "status": parse_choice(request.GET.get("status"), Class.Status.values) or "",
-            "facilitator": "" if facilitator_id is None else str(facilitator_id),
-        }
-        if filters["q"]:
-            classes = classes.filter(code__icontains=filters["q"]) | classes.filter(
-                client__name__icontains=filters["q"]
-            )
-        if filters["status"]:
-            classes = classes.filter(status=filters["status"])
-        if facilitator_id is not None:
-            classes = classes.filter(facilitator_id=facilitator_id)
-    classes = current_learner_counts(classes, today).prefetch_related(
-        Prefetch(
-            "sessions",
-            queryset=AttendanceSession.objects.only("klass_id", "session_date", "status"),
-            to_attr="session_rows",
-        ),
-    )
-    page = Paginator(classes.order_by("code"), CLASSES_PER_PAGE).get_page(request.GET.get("page"))
+        filters = ClassFilters(**parse(ClassFilterForm, request.GET, statuses=Class.Status.values))
+    classes = class_list(user=request.user, day=today, filters=filters)
+    # The filters as the form and the page links carry them.
+    query = {}
+    if all_classes:
+        picked = "" if filters.facilitator is None else str(filters.facilitator)
+        query = {"q": filters.q, "status": filters.status, "facilitator": picked}
+    page = Paginator(classes, CLASSES_PER_PAGE).get_page(request.GET.get("page"))
     # The page's classes' stored plans, in one query: no schedule is expanded here.
     plans = planned_sessions(klass.pk for klass in page)
     rows = []
@@ -81,7 +62,7 @@ def my_classes(request):
             "rows": rows,
             "page": page,
             "all_classes": all_classes,
-            "filters": filters,
+            "filters": query,
             "statuses": Class.Status.choices,
             "facilitators": _facilitator_choices() if all_classes else [],
         },
