@@ -14,8 +14,9 @@ from typing import NamedTuple
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import F, Q, QuerySet
 
-from classes.models import PlannedSessionRow
+from classes.models import Class, PlannedSessionRow
 from classes.plan import parse_slots
 from classes.schedule import PlannedSession
 
@@ -88,3 +89,24 @@ def remaining_sessions(
     ):
         found[class_id].append(RemainingSession(day, hours))
     return found
+
+
+def waiting_sessions(
+    classes: QuerySet[Class], *, today: datetime.date
+) -> QuerySet[PlannedSessionRow]:
+    """The sessions of `classes` waiting to be captured, oldest first: planned, not
+    blocked, not recorded, today or earlier, of a class that records (active, or stopped
+    up to its stop date, where its plan ends). The set form of `recording_refusal`
+    (classes.services.capture) for many sessions at once; a test holds the two equal."""
+    return (
+        PlannedSessionRow.objects.filter(
+            klass__in=classes,
+            blocked_reason="",
+            recorded=False,
+            session_date__lte=today,
+            klass__status__in=[Class.Status.ACTIVE, Class.Status.STOPPED],
+        )
+        .filter(Q(klass__stop_date__isnull=True) | Q(session_date__lte=F("klass__stop_date")))
+        .select_related("klass", "klass__client")
+        .order_by("session_date", "klass__code")
+    )

@@ -22,6 +22,7 @@ register_converter(IsoDateConverter, "isodate")
 app_name = "classes"
 urlpatterns = [
     path("", views.my_classes, name="my_classes"),
+    path("waiting/", views.waiting, name="waiting"),
     path("<int:class_id>/", views.class_attendance, name="attendance"),
     path(
         "<int:class_id>/sessions/<isodate:session_date>/",

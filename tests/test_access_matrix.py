@@ -54,6 +54,10 @@ MATRIX = {
         "GET": (TO_LOGIN, 200, 200, 200),  # each sees only their classes
         "POST": (TO_LOGIN, 405, 405, 405),
     },
+    "classes:waiting": {
+        "GET": (TO_LOGIN, 200, 200, 200),  # each sees only their classes' sessions
+        "POST": (TO_LOGIN, 405, 405, 405),
+    },
     "classes:attendance": {
         "GET": (TO_LOGIN, 200, 404, 200),
         "POST": (TO_LOGIN, 405, 405, 405),

@@ -4,6 +4,7 @@ redirect with a message. Rules live in classes.services and classes.schedule."""
 from classes.views.corrections import CORRECTED_MESSAGE, VOIDED_MESSAGE, correct, void
 from classes.views.pages import class_attendance, my_classes, session_detail
 from classes.views.recording import CAPTURED_MESSAGE, NOT_HELD_MESSAGE, capture, not_held
+from classes.views.waiting import waiting
 
 __all__ = [
     "CAPTURED_MESSAGE",
@@ -17,4 +18,5 @@ __all__ = [
     "not_held",
     "session_detail",
     "void",
+    "waiting",
 ]

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from attendance_project.parsing import parse_month
 from classes.forms import ClassFilterForm, parse
 from classes.models import AttendanceSession, Class
-from classes.overview import month_grid, session_views, shift_month, summarize
+from classes.overview import WAITING, month_grid, session_views, shift_month, summarize
 from classes.schedule import expand, session_on
 from classes.selectors import (
     ClassFilters,
@@ -27,11 +27,14 @@ from classes.selectors import (
     schedule_spec,
     session_attendance,
     session_history,
+    visible_classes,
 )
 from classes.services.corrections import VOID_PERMISSION, edit_window_ends, may_correct
-from classes.stored_plan import planned_sessions
+from classes.stored_plan import planned_sessions, waiting_sessions
 
 CLASSES_PER_PAGE = 25
+# The oldest waiting sessions shown above My classes; the rest are one tap away.
+WAITING_SHOWN = 5
 
 
 @login_required
@@ -51,6 +54,8 @@ def my_classes(request):
     page = Paginator(classes, CLASSES_PER_PAGE).get_page(request.GET.get("page"))
     # The page's classes' stored plans, in one query: no schedule is expanded here.
     plans = planned_sessions(klass.pk for klass in page)
+    # The facilitator's backlog first: the oldest sessions waiting, across classes.
+    waiting = None if all_classes else waiting_sessions(visible_classes(request.user), today=today)
     rows = []
     for klass in page:
         recorded = {s.session_date: s for s in klass.session_rows}
@@ -61,6 +66,8 @@ def my_classes(request):
         {
             "rows": rows,
             "page": page,
+            "waiting": list(waiting[:WAITING_SHOWN]) if waiting is not None else [],
+            "waiting_count": waiting.count() if waiting is not None else 0,
             "all_classes": all_classes,
             "filters": query,
             "statuses": Class.Status.choices,
@@ -83,6 +90,8 @@ def class_attendance(request, class_id: int):
     views = session_views(klass, expand(spec) if spec else [], recorded_sessions(klass), today)
     year, month = parse_month(request.GET.get("month")) or (today.year, today.month)
     in_month = [v for v in views if (v.date.year, v.date.month) == (year, month)]
+    # Shown above the month, whichever month is open: the backlog is one tap away.
+    waiting = [v for v in views if v.state == WAITING and v.can_record]
     return render(
         request,
         "classes/class_attendance.html",
@@ -95,6 +104,9 @@ def class_attendance(request, class_id: int):
             "next_month": shift_month(year, month, 1),
             "weeks": month_grid(views, year, month),
             "sessions": in_month,
+            "waiting": waiting[:WAITING_SHOWN],
+            "waiting_count": len(waiting),
+            "today": today,
             "learner_count": len(roster(klass, today)),
         },
     )
