@@ -1,25 +1,45 @@
+import datetime
+import re
+
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import reverse
 
 from classes.management.commands.load_demo import LOGINS
-from classes.models import Class, Enrolment, Schedule
+from classes.models import AttendanceSession, Class, Enrolment, Schedule, SessionHistory
 from learners.models import Client, Learner
 from progression.models import Progression
+from tests.conftest import SAST
 
 pytestmark = pytest.mark.usefixtures("ledger_checked")
+
+# The demo is built relative to today: days a calendar can trip on (a Tuesday the 1st,
+# New Year's Eve late at night with the holidays in its last weeks, a Sunday).
+DAYS = [
+    datetime.datetime(2026, 12, 1, 10, 0, tzinfo=SAST),
+    datetime.datetime(2026, 12, 31, 23, 30, tzinfo=SAST),
+    datetime.datetime(2027, 6, 13, 10, 0, tzinfo=SAST),
+]
+Status = AttendanceSession.Status
+Action = SessionHistory.Action
 
 
 def counts():
     return [
         model.objects.count()
-        for model in (Client, Class, Schedule, Learner, Enrolment, Progression)
+        for model in (Client, Class, Schedule, Learner, Enrolment, Progression, AttendanceSession)
     ]
 
 
-def test_demo_data_loads_once_and_its_logins_work(capsys):
+@pytest.fixture(params=DAYS, ids=lambda day: day.strftime("%Y-%m-%d-%H%M"))
+def demo_day(request, time_machine):
+    time_machine.move_to(request.param, tick=False)
+    return request.param
+
+
+def test_the_demo_loads_once_and_is_a_term_of_history_worth_looking_at(client, capsys, demo_day):
     call_command("load_demo")
     first = counts()
     call_command("load_demo")
@@ -30,9 +50,7 @@ def test_demo_data_loads_once_and_its_logins_work(capsys):
     # Every enrolled learner has a progression on the class's programme.
     for enrolment in Enrolment.objects.select_related("klass"):
         assert Progression.objects.filter(
-            learner_id=enrolment.learner_id,
-            programme_id=enrolment.klass.programme_id,
-            status=Progression.Status.IN_PROGRESS,
+            learner_id=enrolment.learner_id, programme_id=enrolment.klass.programme_id
         ).exists()
     output = capsys.readouterr().out
     # A login form's request: login throttling (django-axes) needs to know who asks.
@@ -41,3 +59,25 @@ def test_demo_data_loads_once_and_its_logins_work(capsys):
         assert f"{username}" in output
         assert password in output
         assert authenticate(request, username=username, password=password) is not None
+
+    client.force_login(get_user_model().objects.get(username="admin"))
+
+    statuses = set(AttendanceSession.objects.values_list("status", flat=True))
+    assert {Status.CAPTURED, Status.CLIENT_CANCELLED, Status.AGENT_ABSENT} <= statuses
+    actions = set(SessionHistory.objects.values_list("action", flat=True))
+    assert {Action.CAPTURED, Action.CORRECTED, Action.VOIDED, Action.NOT_HELD} <= actions
+
+    progress = client.get(reverse("reports:progress")).content.decode()
+    assert "At risk" in progress
+    excessive = client.get(reverse("reports:excessive_hours")).content.decode()
+    assert "data-progression=" in excessive  # a learner row: over their hours
+    # The not-credited rows are one link away from the reports index.
+    index = client.get(reverse("reports:index")).content.decode()
+    link = re.search(r'href="([^"]*\?credited=no)"', index).group(1).replace("&amp;", "&")
+    not_credited = client.get(link).content.decode()
+    assert re.search(r"\b[1-9]\d* results?\b|\b[1-9]\d* learner attendance", not_credited)
+
+    # Sessions of the last two weeks wait for the facilitator.
+    client.force_login(get_user_model().objects.get(username="thandi"))
+    my_classes = client.get(reverse("classes:my_classes")).content.decode()
+    assert re.search(r"Waiting to be captured: [1-9]", my_classes)

@@ -13,12 +13,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from classes.management.commands._demo_history import build_history, hold_for_two_weeks
 from classes.models import Class, Schedule, ScheduleException, ScheduleSlot
 from classes.roles import FACILITATORS, OFFICE_ADMINS
 from classes.services import change_class_status, enrol_learner
 from classes.services.schedule import rebuild_plan
 from learners.models import Client, Learner
-from progression.models import ClassType, LearningProgramme
+from progression.models import ClassType, LearningProgramme, Progression
 
 DEMO_CLIENT = "Mzansi Manufacturing (Pty) Ltd"
 # Demo logins only: printed on every `make run`, never used outside a laptop.
@@ -93,13 +94,15 @@ class Command(BaseCommand):
             class_type=numeracy,
             code="NUM-1",
             name="Numeracy Level 1",
-            subject_duration=Decimal("80"),
+            # Small on purpose: the first learner goes over it (excessive hours).
+            subject_duration=Decimal("40"),
             total_pages=120,
         )
 
         today = timezone.localdate()
-        # Eight weeks back, on a Monday: a backlog of sessions to capture.
-        start = today - datetime.timedelta(days=today.weekday() + 56)
+        # Twelve weeks back, on a Monday: a term of history, and the last two weeks
+        # still waiting to be captured.
+        start = today - datetime.timedelta(days=today.weekday() + 84)
         classes = [
             (
                 "MZN-BE-01",
@@ -148,7 +151,8 @@ class Command(BaseCommand):
                 reason="Plant shutdown for maintenance",
             )
             rebuild_plan(klass=klass)
-            for _ in range(6):
+            learners = []
+            for number in range(6):
                 first, surname = next(names)
                 serial += 1
                 learner = Learner.objects.create(
@@ -159,4 +163,26 @@ class Command(BaseCommand):
                     gender=Learner.Gender.FEMALE if serial % 2 else Learner.Gender.MALE,
                     employer=client,
                 )
-                enrol_learner(learner=learner, klass=klass, start_date=start)
+                enrolment, _ = enrol_learner(
+                    learner=learner, klass=klass, start_date=start + late_by(code, number)
+                )
+                learners.append(enrolment)
+            if code == "MZN-NUM-01":
+                hold_for_two_weeks(
+                    progression=Progression.objects.get(
+                        learner=learners[1].learner, programme=programme
+                    ),
+                    admin=users["admin"],
+                    start=start + datetime.timedelta(weeks=6),
+                )
+            build_history(klass=klass, facilitator=facilitator, admin=users["admin"], today=today)
+
+
+def late_by(code: str, number: int) -> datetime.timedelta:
+    """When a demo learner joined after the class started. The communication class's
+    last learner joined ten weeks late: the schedule ends before their 120 hours (at
+    risk). In the numeracy class only the first learner was there from the start, and
+    is the one over the 40 hours."""
+    if code == "MZN-BE-01":
+        return datetime.timedelta(weeks=10 if number == 5 else 0)
+    return datetime.timedelta(weeks=0 if number == 0 else 4)
