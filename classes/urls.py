@@ -24,6 +24,7 @@ urlpatterns = [
     path("", views.my_classes, name="my_classes"),
     path("waiting/", views.waiting, name="waiting"),
     path("<int:class_id>/", views.class_attendance, name="attendance"),
+    path("<int:class_id>/learners/", views.class_learners_page, name="learners"),
     path(
         "<int:class_id>/sessions/<isodate:session_date>/",
         views.session_detail,

@@ -8,13 +8,22 @@ every CSV. Pure functions: numbers in, numbers out.
   read from the attendance rows, which belong to the classes app above this one
   (`classes.selectors.latest_page_subquery`); its callers pass it in here.
 
+- At risk = the class's remaining scheduled sessions (up to the end of the learner's
+  enrolment) cannot bring hours trained to the allocation (`project`). Every session
+  credits its scheduled hours to every learner on the roster (DESIGN §2), so the
+  projection follows hours trained, not hours present.
+
 Percentages are Decimals rounded half-up to one decimal place; None when the
 denominator is zero or missing (a learner with no hours has no attendance rate).
 """
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
 
 HUNDRED = Decimal("100")
 ONE_PLACE = Decimal("0.1")
@@ -49,3 +58,40 @@ def page_percent(latest_page, total_pages) -> Decimal | None:
 def overage_hours(hours_trained, allocated_hours) -> Decimal:
     """Hours trained beyond the allocation (0 when within it)."""
     return max(Decimal(hours_trained) - Decimal(allocated_hours), Decimal("0"))
+
+
+class Session(Protocol):
+    """What a projection reads of a planned session: its date and scheduled hours."""
+
+    @property
+    def date(self) -> datetime.date: ...
+
+    @property
+    def hours(self) -> Decimal: ...
+
+
+@dataclass(frozen=True)
+class Projection:
+    # The date of the planned session at which hours trained reach the allocation;
+    # None when they already have, or when the remaining sessions cannot get there.
+    completion: datetime.date | None
+    reached: bool  # the allocation is already trained
+    at_risk: bool  # the remaining scheduled sessions cannot reach the allocation
+    remaining_hours: Decimal  # the hours those sessions would add
+
+
+def project(
+    *, hours_trained: Decimal, allocated: Decimal, remaining: Sequence[Session]
+) -> Projection:
+    """`remaining`: the class's sessions still to come, in date order (unblocked)."""
+    planned_hours = sum((session.hours for session in remaining), Decimal("0"))
+    if hours_trained >= allocated:
+        return Projection(None, reached=True, at_risk=False, remaining_hours=planned_hours)
+    cumulative = Decimal(hours_trained)
+    for session in remaining:
+        cumulative += session.hours
+        if cumulative >= allocated:
+            return Projection(
+                session.date, reached=False, at_risk=False, remaining_hours=planned_hours
+            )
+    return Projection(None, reached=False, at_risk=True, remaining_hours=planned_hours)

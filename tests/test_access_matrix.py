@@ -62,6 +62,10 @@ MATRIX = {
         "GET": (TO_LOGIN, 200, 404, 200),
         "POST": (TO_LOGIN, 405, 405, 405),
     },
+    "classes:learners": {
+        "GET": (TO_LOGIN, 200, 404, 200),
+        "POST": (TO_LOGIN, 405, 405, 405),
+    },
     "classes:session_detail": {
         "GET": (TO_LOGIN, 200, 404, 200),
         "POST": (TO_LOGIN, 405, 405, 405),

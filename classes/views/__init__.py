@@ -2,7 +2,7 @@
 redirect with a message. Rules live in classes.services and classes.schedule."""
 
 from classes.views.corrections import CORRECTED_MESSAGE, VOIDED_MESSAGE, correct, void
-from classes.views.pages import class_attendance, my_classes, session_detail
+from classes.views.pages import class_attendance, class_learners_page, my_classes, session_detail
 from classes.views.recording import CAPTURED_MESSAGE, NOT_HELD_MESSAGE, capture, not_held
 from classes.views.waiting import waiting
 
@@ -13,6 +13,7 @@ __all__ = [
     "VOIDED_MESSAGE",
     "capture",
     "class_attendance",
+    "class_learners_page",
     "correct",
     "my_classes",
     "not_held",

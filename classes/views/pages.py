@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from attendance_project.parsing import parse_month
+from classes.class_learners import class_learners
 from classes.forms import ClassFilterForm, parse
 from classes.models import AttendanceSession, Class
 from classes.overview import WAITING, month_grid, session_views, shift_month, summarize
@@ -147,3 +148,11 @@ def session_detail(request, class_id: int, session_date: datetime.date):
             "can_void": recorded and request.user.has_perm(VOID_PERMISSION),
         },
     )
+
+
+@login_required
+@require_GET
+def class_learners_page(request, class_id: int):
+    klass = class_for(request.user, class_id)
+    rows = class_learners(klass=klass, today=timezone.localdate())
+    return render(request, "classes/class_learners.html", {"klass": klass, "rows": rows})
