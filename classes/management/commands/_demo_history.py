@@ -28,7 +28,7 @@ from progression.services.status import put_on_hold, resume
 WAITING_DAYS = 14
 CORRECTION_REASON = "Register re-checked with the site supervisor: {name} arrived an hour late."
 VOID_REASON = "Captured on the wrong class; recaptured from the paper register."
-NOT_HELD_NOTES = {
+NOT_HELD_NOTES: dict[str, str] = {
     AttendanceSession.Status.CLIENT_CANCELLED: "Plant stocktake: the client cancelled.",
     AttendanceSession.Status.AGENT_ABSENT: "Facilitator ill; the office informed the client.",
 }
@@ -40,7 +40,9 @@ PACE = (3, 2, 4, 2, 3, 1)
 def build_history(*, klass: Class, facilitator: User, admin: User, today: datetime.date) -> None:
     """Record the class's sessions up to two weeks before today."""
     until = today - datetime.timedelta(days=WAITING_DAYS)
-    sessions = [p for p in expand(schedule_spec(klass)) if p.date < until and not p.blocked]
+    spec = schedule_spec(klass)
+    assert spec is not None, "the demo classes have schedules"
+    sessions = [p for p in expand(spec) if p.date < until and not p.blocked]
     pages: dict[int, int] = {}
     for number, planned in enumerate(sessions):
         if number == 4:
