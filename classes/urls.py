@@ -46,6 +46,11 @@ urlpatterns = [
         name="correct",
     ),
     path(
+        "<int:class_id>/sessions/<isodate:session_date>/undo-not-held/",
+        views.undo_not_held_view,
+        name="undo_not_held",
+    ),
+    path(
         "<int:class_id>/sessions/<isodate:session_date>/void/",
         views.void,
         name="void",

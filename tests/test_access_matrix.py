@@ -84,6 +84,10 @@ MATRIX = {
         "GET": (TO_LOGIN, 404, 404, 404),
         "POST": (TO_LOGIN, 404, 404, 404),
     },
+    "classes:undo_not_held": {
+        "GET": (TO_LOGIN, 404, 404, 404),  # no session recorded on that date
+        "POST": (TO_LOGIN, 404, 404, 404),
+    },
     "classes:void": {
         "GET": (TO_LOGIN, 403, 404, 404),  # facilitators may not void at all
         "POST": (TO_LOGIN, 403, 404, 404),

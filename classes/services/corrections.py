@@ -53,6 +53,12 @@ CHANGED_MEANWHILE = (
 )
 VOID_NOT_ALLOWED = "Only office admins can void a session."
 NOT_RECORDED = "Only a captured or not-held session can be voided."
+NOT_NOT_HELD = "Only a session recorded as not held can be undone."
+UNDO_WINDOW_PASSED = (
+    'A "not held" can be undone for {days} days after it was recorded; this one was '
+    "recorded on {captured}. Ask the office to undo it."
+)
+NOT_HELD_STATUSES = (Status.CLIENT_CANCELLED, Status.AGENT_ABSENT)
 
 
 class SessionChangedMeanwhile(Refused):
@@ -72,6 +78,13 @@ def edit_window_ends(session: AttendanceSession) -> datetime.datetime:
     # class_attendance_sessions_captured_iff_recorded).
     captured_at: datetime.datetime = session.captured_at  # type: ignore[assignment]
     return captured_at + datetime.timedelta(days=settings.ATTENDANCE_EDIT_WINDOW_DAYS)
+
+
+def may_undo_not_held(user: User, session: AttendanceSession) -> bool:
+    """Office admins any time; the class's facilitators within the edit window."""
+    if session.status not in NOT_HELD_STATUSES:
+        return False
+    return can_see_all_classes(user) or timezone.now() <= edit_window_ends(session)
 
 
 def may_correct(user: User, session: AttendanceSession) -> bool:
@@ -236,15 +249,75 @@ def _void_session(
     session = AttendanceSession.objects.filter(klass=klass, session_date=session_date).first()
     if session is None or session.status == Status.PENDING:
         raise SessionNotAvailable(NOT_RECORDED)
+    return _back_to_pending(
+        session,
+        by=voided_by,
+        reason=reason,
+        expected_version=expected_version,
+        refusal=NOT_RECORDED,
+        statuses=(Status.CAPTURED, *NOT_HELD_STATUSES),
+    )
+
+
+def undo_not_held(
+    *,
+    klass: Class,
+    session_date: datetime.date,
+    undone_by: User,
+    reason: str,
+    expected_version: int,
+    submission: Submission | None = None,
+) -> AttendanceSession:
+    """Take back a "not held" (issue 12, point 7): the session returns to pending and
+    can be captured. The class's facilitators within the edit window, office admins any
+    time; with a reason, kept in the session's history as a void of the not-held
+    record (no hours were logged for it, so none are reversed)."""
+    with transaction.atomic():
+        record_submission(submission)
+        if not may_open(undone_by, klass):
+            raise NotAllowed(NOT_ALLOWED.format(klass=klass))
+        session = AttendanceSession.objects.filter(klass=klass, session_date=session_date).first()
+        if session is None or session.status not in NOT_HELD_STATUSES:
+            raise SessionNotAvailable(NOT_NOT_HELD)
+        if not may_undo_not_held(undone_by, session):
+            captured = date_format(timezone.localdate(session.captured_at))
+            raise NotAllowed(
+                UNDO_WINDOW_PASSED.format(
+                    days=settings.ATTENDANCE_EDIT_WINDOW_DAYS, captured=captured
+                )
+            )
+        reason = clean_text(reason)
+        if not reason:
+            raise CaptureRejected(problems=[Problem(REASON_REQUIRED, field="reason")])
+        return _back_to_pending(
+            session,
+            by=undone_by,
+            reason=reason,
+            expected_version=expected_version,
+            refusal=NOT_NOT_HELD,
+            statuses=NOT_HELD_STATUSES,
+        )
+
+
+def _back_to_pending(
+    session: AttendanceSession,
+    *,
+    by: User,
+    reason: str,
+    expected_version: int | None,
+    refusal: str,
+    statuses: Sequence[str],
+) -> AttendanceSession:
+    """Reverse the session's hours and return it to pending, under its row lock."""
     with ledger_refusals(), transaction.atomic():
         locked = _locked(session, session.version if expected_version is None else expected_version)
-        if locked.status == Status.PENDING:
-            raise SessionNotAvailable(NOT_RECORDED)
+        if locked.status not in statuses:
+            raise SessionNotAvailable(refusal)
         status_before = locked.status
         attendance = list(LearnerAttendance.objects.filter(session=locked))
         live = _live_ledger_rows(locked, None)
         ProgressionService.reverse_hours(
-            row_ids=[row.pk for row in live], reason=reason, created_by=voided_by
+            row_ids=[row.pk for row in live], reason=reason, created_by=by
         )
         # The attendance rows are the session's current state; what they said is kept
         # in the history entry below, and the hours log keeps every hour and reversal.
@@ -258,7 +331,7 @@ def _void_session(
             session=locked,
             action=SessionHistory.Action.VOIDED,
             status_before=status_before,
-            changed_by=voided_by,
+            changed_by=by,
             reason=reason,
             changes=[
                 LearnerChange(a.learner_id, hours_before=a.hours_present, page_before=a.page_number)

@@ -23,6 +23,8 @@ from classes.services.corrections import (
     SessionChangedMeanwhile,
     correct_session,
     may_correct,
+    may_undo_not_held,
+    undo_not_held,
     void_session,
 )
 from classes.views.forms import STRAY_FIELD, capture_rows, detail_url, entries_from_post
@@ -32,6 +34,8 @@ from submissions.keys import AlreadySubmitted, InvalidSubmission
 CORRECTED_MESSAGE = "The correction of {date} is saved; the hours log and history show it."
 CANNOT_CORRECT_MESSAGE = "This session cannot be corrected by you now."
 VOIDED_MESSAGE = "{date} was voided: its hours were reversed and it can be recorded again."
+UNDONE_MESSAGE = "{date} is no longer recorded as not held: it can be captured now."
+CANNOT_UNDO_MESSAGE = 'This "not held" cannot be undone by you now.'
 
 
 @login_required
@@ -146,3 +150,46 @@ def void(request, class_id: int, session_date: datetime.date):
         return redirect(detail_url(klass, session_date))
     status = 400 if context["problems"] else 200
     return render(request, "classes/void.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def undo_not_held_view(request, class_id: int, session_date: datetime.date):
+    klass = class_for(request.user, class_id)
+    session = get_object_or_404(klass.sessions.all(), session_date=session_date)
+    form = parse(VoidForm, request.POST)
+    context = {
+        "klass": klass,
+        "session_date": session_date,
+        "session": session,
+        "problems": [],
+        "reason": form["reason"],
+        "submission_key": form_key(request),
+    }
+    if request.method == "POST":
+        try:
+            undo_not_held(
+                submission=submitted_key(request, outcome_url=detail_url(klass, session_date)),
+                klass=klass,
+                session_date=session_date,
+                undone_by=request.user,
+                reason=form["reason"],
+                expected_version=form["version"],
+            )
+        except AlreadySubmitted as replay:
+            return replay_response(request, replay)
+        except InvalidSubmission as invalid:
+            context["problems"] = [Problem(invalid.message)]
+        except CaptureRejected as rejected:
+            context["problems"] = rejected.problems
+        except (SessionChangedMeanwhile, SessionNotAvailable, NotAllowed) as refused:
+            messages.warning(request, refused.message)
+            return redirect(detail_url(klass, session_date))
+        else:
+            messages.success(request, UNDONE_MESSAGE.format(date=date_format(session_date)))
+            return redirect(detail_url(klass, session_date))
+    elif not may_undo_not_held(request.user, session):
+        messages.warning(request, CANNOT_UNDO_MESSAGE)
+        return redirect(detail_url(klass, session_date))
+    status = 400 if context["problems"] else 200
+    return render(request, "classes/undo_not_held.html", context, status=status)

@@ -30,7 +30,12 @@ from classes.selectors import (
     session_history,
     visible_classes,
 )
-from classes.services.corrections import VOID_PERMISSION, edit_window_ends, may_correct
+from classes.services.corrections import (
+    VOID_PERMISSION,
+    edit_window_ends,
+    may_correct,
+    may_undo_not_held,
+)
 from classes.stored_plan import planned_sessions, waiting_sessions
 
 CLASSES_PER_PAGE = 25
@@ -146,6 +151,7 @@ def session_detail(request, class_id: int, session_date: datetime.date):
             "can_correct": recorded and may_correct(request.user, session),
             "correct_until": edit_window_ends(session) if recorded else None,
             "can_void": recorded and request.user.has_perm(VOID_PERMISSION),
+            "can_undo_not_held": recorded and may_undo_not_held(request.user, session),
         },
     )
 
