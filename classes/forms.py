@@ -58,6 +58,8 @@ class CaptureForm(forms.Form):
 
     everyone_absent = Ticked()
     confirm_lower_pages = Ticked()
+    # The "Save, marking the rest absent" button: empty hours fields become 0.
+    rest_absent = Ticked()
 
 
 class CorrectionForm(CaptureForm):

@@ -566,11 +566,9 @@ class LearnerAttendance(models.Model):
             models.CheckConstraint(
                 condition=Q(page_number__gte=1), name="class_attendance_learners_page_positive"
             ),
-            # A learner who attended has a page to report.
-            models.CheckConstraint(
-                condition=Q(hours_present=0) | Q(page_number__isnull=False),
-                name="class_attendance_learners_page_when_present",
-            ),
+            # No "page when present" rule: a learner who attended may not have
+            # completed page 1 yet (issue 12, point 2; NULL is "no page completed
+            # yet"). The service asks for a page when the learner had one before.
         ]
 
     def __str__(self) -> str:

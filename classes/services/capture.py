@@ -52,8 +52,16 @@ SENT_TWICE = (
     "Check their row and save again."
 )
 HOURS_MISSING = "Hours present for {learner} are missing."
+# Issue 12, point 1: a row nobody filled in is not "absent" until someone says so.
+HOURS_UNSET = (
+    "Hours present for {learner} are not filled in: enter their hours, or 0 if they "
+    "were absent (“Save, marking the rest absent” does that for every empty row)."
+)
 HOURS_INVALID = "Hours present for {learner} must be a number from 0 to {max} in steps of 0.5."
-PAGE_REQUIRED = "Last completed page for {learner} is required when they were present."
+PAGE_REQUIRED = (
+    "Last completed page for {learner} is required when they were present "
+    "(their previous page was {previous})."
+)
 PAGE_INVALID = "Last completed page for {learner} must be a whole number from 1 to {max}."
 PAGE_LOWER = (
     "Last completed page for {learner} ({page}) is lower than their previous page ({previous})."
@@ -200,6 +208,7 @@ def capture_session(
     entries: Sequence[LearnerEntry],
     everyone_absent: bool = False,
     lower_pages_confirmed: bool = False,
+    rest_absent: bool = False,
     submission: Submission | None = None,
 ) -> AttendanceSession:
     """Record the hours present and pages of every learner on the session's roster.
@@ -220,6 +229,7 @@ def capture_session(
             total_pages=klass.programme.total_pages,
             everyone_absent=everyone_absent,
             lower_pages_confirmed=lower_pages_confirmed,
+            rest_absent=rest_absent,
         )
         session = _locked_session(klass, session_date, planned.hours)
         _refuse_if_recorded_meanwhile(klass, planned, session)
@@ -351,8 +361,13 @@ def check_entries(
     total_pages: int,
     everyone_absent: bool,
     lower_pages_confirmed: bool,
+    rest_absent: bool = False,
 ) -> dict[int, tuple[Decimal, int | None]]:
-    """Check every learner row; all problems at once, so the form can show them all."""
+    """Check every learner row; all problems at once, so the form can show them all.
+
+    An empty hours field is refused naming the learner, unless `rest_absent` (the
+    user's "mark the rest absent") makes it 0. An empty page is "no page completed
+    yet", valid for a learner who has none; the form shows the previous page."""
     on_roster = {r.learner.pk: r for r in learners}
     problems: list[Problem] = []
     confirmations: list[Problem] = []
@@ -390,6 +405,10 @@ def check_entries(
                 Problem(HOURS_MISSING.format(learner=name), learner_id, "hours_present")
             )
             continue
+        unset = str(entry.hours_present or "").strip() == ""
+        if unset and not rest_absent:
+            problems.append(Problem(HOURS_UNSET.format(learner=name), learner_id, "hours_present"))
+            continue
         hours = _half_hours(entry.hours_present, max_hours)
         if hours is None:
             message = HOURS_INVALID.format(learner=name, max=_hours(max_hours))
@@ -398,8 +417,9 @@ def check_entries(
         if not page_ok:
             message = PAGE_INVALID.format(learner=name, max=total_pages)
             problems.append(Problem(message, learner_id, "page_number"))
-        elif page is None and hours:
-            problems.append(Problem(PAGE_REQUIRED.format(learner=name), learner_id, "page_number"))
+        elif page is None and hours and row.previous_page is not None:
+            message = PAGE_REQUIRED.format(learner=name, previous=row.previous_page)
+            problems.append(Problem(message, learner_id, "page_number"))
         elif page is not None and row.previous_page is not None and page < row.previous_page:
             message = PAGE_LOWER.format(learner=name, page=page, previous=row.previous_page)
             confirmations.append(Problem(message, learner_id, "page_number"))

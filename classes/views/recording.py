@@ -56,6 +56,7 @@ def capture(request, class_id: int, session_date: datetime.date):
                 entries=entries,
                 everyone_absent=confirmed["everyone_absent"],
                 lower_pages_confirmed=confirmed["confirm_lower_pages"],
+                rest_absent=confirmed["rest_absent"],
                 submission=submitted_key(request, outcome_url=detail_url(klass, session_date)),
             )
         except AlreadySubmitted as replay:
@@ -79,7 +80,12 @@ def capture(request, class_id: int, session_date: datetime.date):
         if refused is not None:
             return _refused(request, klass, session_date, refused)
     learners = roster(klass, session_date)
-    values = {r.learner.pk: {"hours": "0", "page": ""} for r in learners}
+    # Every row starts unset; the page starts at the learner's previous page, which may
+    # stay as it is (issue 12, point 2).
+    values = {
+        r.learner.pk: {"hours": "", "page": "" if r.previous_page is None else str(r.previous_page)}
+        for r in learners
+    }
     if request.method == "POST":
         _, values, _ = entries_from_post(request.POST, values)
     planned = session_on(schedule_spec(klass), session_date)

@@ -7,7 +7,6 @@
   var rows = Array.prototype.slice.call(form.querySelectorAll(".learner-row"));
 
   function hoursInput(row) { return row.querySelector("input.hours"); }
-  function pageInput(row) { return row.querySelector("input.page"); }
 
   function showAbsent(row) {
     var output = row.querySelector("output");
@@ -26,22 +25,34 @@
     var action = event.target.dataset.action;
     if (action === "all-present") {
       rows.forEach(function (row) { hoursInput(row).value = String(maxHours); showAbsent(row); });
-    } else if (action === "copy-first" && rows.length) {
-      var hours = hoursInput(rows[0]).value;
-      var page = pageInput(rows[0]).value;
-      rows.slice(1).forEach(function (row) {
-        hoursInput(row).value = hours;
-        pageInput(row).value = page;
-        showAbsent(row);
+    } else if (action === "rest-absent") {
+      rows.forEach(function (row) {
+        if (hoursInput(row).value.trim() === "") { hoursInput(row).value = "0"; showAbsent(row); }
       });
     }
   });
 
+  // Enter in a learner's field moves to the next field instead of submitting a
+  // register half filled in (issue 12, point 1); the buttons still submit.
+  var fields = Array.prototype.slice.call(form.querySelectorAll(".learner-row input"));
+  fields.forEach(function (field, index) {
+    field.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter") { return; }
+      event.preventDefault();
+      var next = fields[index + 1];
+      if (next) { next.focus(); next.select(); } else { form.querySelector("button[type=submit]").focus(); }
+    });
+  });
+
   // One submit per page load: a double tap sends one request (the server would
   // refuse the second anyway).
-  form.addEventListener("submit", function () {
-    var button = form.querySelector("button[type=submit]");
-    window.setTimeout(function () { button.disabled = true; button.textContent = "Saving…"; }, 0);
+  form.addEventListener("submit", function (event) {
+    var buttons = Array.prototype.slice.call(form.querySelectorAll("button[type=submit]"));
+    var pressed = event.submitter || buttons[0];
+    window.setTimeout(function () {
+      buttons.forEach(function (button) { button.disabled = true; });
+      pressed.textContent = "Saving…";
+    }, 0);
   });
 
   var problems = document.getElementById("problems");

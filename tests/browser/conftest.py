@@ -110,7 +110,8 @@ def open_class(page, klass):
     calendar grid that phones hide counts as visible, so `.first` of its "Capture"
     links is a day of the grid's first week (the end of last month), which vanishes
     a moment later."""
-    page.get_by_role("link", name=klass.code).first.click()
+    # Exactly the code: the waiting sessions' links name the class too.
+    page.get_by_role("link", name=klass.code, exact=True).first.click()
     page.wait_for_load_state()
     expect(page.get_by_role("heading", name=klass.code)).to_be_visible()
 

@@ -1,11 +1,22 @@
 """A facilitator records sessions in a real browser, at desktop and at phone width."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from classes.models import AttendanceSession, LearnerAttendance
 from progression.models import HoursLog
-from tests.browser.conftest import DESKTOP, PHONE, assert_fits_the_screen, log_in, open_class
+from tests.browser.conftest import (
+    DESKTOP,
+    EVERY_DAY,
+    PHONE,
+    assert_fits_the_screen,
+    log_in,
+    open_class,
+)
+from tests.factories import EnrolmentFactory, ScheduleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -63,7 +74,10 @@ def test_a_facilitator_captures_a_session_and_marks_another_not_held(
     assert_fits_the_screen(page)
     screenshot(f"capture-errors-{size}")
     page.locator("input.hours").nth(0).fill("2")
+    # The other rows were left empty: saving names them, then the rest are marked absent.
     page.get_by_role("button", name="Save attendance").click()
+    expect(page.locator(".error-summary")).to_contain_text("are not filled in")
+    page.get_by_role("button", name="Save, marking the rest absent").click()
     expect(page.locator(".message.success")).to_be_visible()
     assert AttendanceSession.objects.filter(status="captured").count() == 2
 
@@ -102,3 +116,48 @@ def test_the_capture_form_works_without_javascript(
     expect(page.locator(".message.success")).to_be_visible()
     assert LearnerAttendance.objects.count() == 3
     context.close()
+
+
+@pytest.fixture
+def big_class(klass):
+    """A class of 20 learners meeting every day since two weeks ago; none of them has
+    completed a page yet."""
+    today = timezone.localdate()
+    ScheduleFactory(klass=klass, start_date=today - datetime.timedelta(days=14),
+                    end_date=today + datetime.timedelta(days=60), slots=EVERY_DAY)  # fmt: skip
+    for number in range(20):
+        EnrolmentFactory(
+            klass=klass,
+            learner__surname=f"Learner{number:02d}",
+            start_date=klass.schedule.start_date,
+        )
+    return klass
+
+
+@pytest.mark.parametrize(("size", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
+def test_enter_never_saves_a_half_filled_register_and_all_present_saves_in_three_taps(
+    page, live_server, own_facilitator, big_class, size, viewport
+):
+    page.set_viewport_size(viewport)
+    log_in(page, live_server, own_facilitator)
+    # Tap 1: the oldest waiting session, straight from My classes.
+    page.get_by_role("link", name="Capture").first.click()
+    expect(page.get_by_role("heading", name="Capture attendance")).to_be_visible()
+    hours = page.locator("input.hours")
+    expect(hours).to_have_count(20)
+
+    # Enter in the first row moves on; nothing is submitted.
+    hours.nth(0).fill("2")
+    hours.nth(0).press("Enter")
+    expect(page.locator("input.page").nth(0)).to_be_focused()
+    page.locator("input.page").nth(0).press("Enter")
+    expect(hours.nth(1)).to_be_focused()
+    assert not AttendanceSession.objects.filter(status="captured").exists()
+
+    # Taps 2 and 3: everyone present, saved; no learner has a page yet, and none needs one.
+    page.get_by_role("button", name="All present").click()
+    page.get_by_role("button", name="Save attendance").click()
+    expect(page.locator(".message.success")).to_contain_text("captured for 20 learners")
+    captured = AttendanceSession.objects.get(status="captured")
+    assert LearnerAttendance.objects.filter(session=captured, hours_present=2).count() == 20
+    assert HoursLog.objects.filter(session=captured).count() == 20

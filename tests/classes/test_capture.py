@@ -290,7 +290,8 @@ def test_a_missing_or_duplicated_learner_row_is_refused(scheduled_class, own_fac
         ("Infinity", "5", "hours_present", texts.HOURS_INVALID),
         ("1e400", "5", "hours_present", texts.HOURS_INVALID),
         ("two", "5", "hours_present", texts.HOURS_INVALID),
-        ("2", "", "page_number", texts.PAGE_REQUIRED),
+        ("", "5", "hours_present", texts.HOURS_UNSET),  # nobody decided: not "absent"
+        ("  ", "5", "hours_present", texts.HOURS_UNSET),
         ("2", "201", "page_number", texts.PAGE_INVALID),  # the LP has 200 pages
         ("2", "0", "page_number", texts.PAGE_INVALID),
         ("2", "-3", "page_number", texts.PAGE_INVALID),
@@ -324,7 +325,7 @@ def test_a_comma_decimal_is_accepted(scheduled_class, own_facilitator):
 def test_an_all_zero_capture_needs_the_everyone_absent_confirmation(
     scheduled_class, own_facilitator
 ):
-    rows = entries(scheduled_class, hours=("0", "0", ""), pages=("", "", ""))
+    rows = entries(scheduled_class, hours=("0", "0", "0"), pages=("", "", ""))
     refused = assert_refused(
         CaptureRejected, lambda: capture(scheduled_class, own_facilitator, rows=rows)
     )
@@ -448,3 +449,53 @@ def test_a_ledger_rule_broken_at_write_time_is_a_refusal_not_a_500():
     assert [(p.message, p.learner_id) for p in caught.value.problems] == [
         ("Sipho has no learning programme in progress.", 7)
     ]
+
+
+def test_unset_rows_are_refused_naming_each_learner_and_write_nothing(
+    scheduled_class, own_facilitator
+):
+    """Issue 12, point 1: one row filled in, the others empty (Enter pressed early)."""
+    rows = entries(scheduled_class, hours=("3", "", ""), pages=("12", "", ""))
+    refused = assert_refused(
+        CaptureRejected, lambda: capture(scheduled_class, own_facilitator, rows=rows)
+    )
+    unset = [e.learner_id for e in rows[1:]]
+    names = {e.learner_id: e.learner for e in scheduled_class.enrolments.select_related("learner")}
+    assert [(p.learner_id, p.message) for p in refused.problems] == [
+        (pk, texts.HOURS_UNSET.format(learner=names[pk])) for pk in unset
+    ]
+    assert not LearnerAttendance.objects.exists()
+    assert not HoursLog.objects.exists()
+
+
+def test_marking_the_rest_absent_records_the_empty_rows_as_absent(scheduled_class, own_facilitator):
+    rows = entries(scheduled_class, hours=("3", "", ""), pages=("12", "", ""))
+
+    capture(scheduled_class, own_facilitator, rows=rows, rest_absent=True)
+
+    recorded = dict(LearnerAttendance.objects.values_list("learner_id", "hours_present"))
+    assert recorded == {rows[0].learner_id: 3, rows[1].learner_id: 0, rows[2].learner_id: 0}
+
+
+def test_no_page_completed_yet_is_valid_until_the_learner_has_a_page(
+    scheduled_class, own_facilitator
+):
+    """Issue 12, point 2: present without a page is "no page completed yet" for a
+    learner who never had one; once they have, the page is asked for."""
+    first = entries(scheduled_class, hours=("3", "3", "3"), pages=("4", "", ""))
+    capture(scheduled_class, own_facilitator, rows=first)
+    assert sorted(LearnerAttendance.objects.values_list("page_number", flat=True), key=str) == [
+        4,
+        None,
+        None,
+    ]
+
+    again = entries(scheduled_class, hours=("3", "3", "3"), pages=("", "", "2"))
+    refused = assert_refused(
+        CaptureRejected,
+        lambda: capture(scheduled_class, own_facilitator, day=WEDNESDAY, rows=again),
+    )
+    learner = scheduled_class.enrolments.get(learner_id=again[0].learner_id).learner
+    (problem,) = refused.problems
+    assert (problem.learner_id, problem.field) == (learner.pk, "page_number")
+    assert problem.message == texts.PAGE_REQUIRED.format(learner=learner, previous=4)

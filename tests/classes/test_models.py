@@ -229,7 +229,6 @@ def attendance(session, learner, **overrides):
         ("class_attendance_learners_present_range", {"hours_present": Decimal("-0.5")}),
         ("class_attendance_learners_half_hours", {"hours_present": Decimal("1.2")}),
         ("class_attendance_learners_page_positive", {"page_number": 0}),
-        ("class_attendance_learners_page_when_present", {"page_number": None}),
     ],
 )
 def test_learner_attendance_checks(klass, constraint, overrides):
@@ -249,4 +248,12 @@ def test_one_attendance_row_per_learner_and_session(klass):
 def test_an_absent_learner_needs_no_page(klass):
     session = AttendanceSessionFactory(klass=klass)
     row = attendance(session, LearnerFactory(), hours_present=Decimal("0"), page_number=None)
+    assert row.pk
+
+
+def test_a_present_learner_may_have_no_page_completed_yet(klass):
+    # Issue 12, point 2: NULL is "no page completed yet" (classes 0009 dropped the
+    # CHECK that a present learner has a page).
+    session = AttendanceSessionFactory(klass=klass)
+    row = attendance(session, LearnerFactory(), hours_present=Decimal("3"), page_number=None)
     assert row.pk

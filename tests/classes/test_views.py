@@ -18,6 +18,7 @@ from tests.factories import EnrolmentFactory, ScheduleFactory, UserFactory
 pytestmark = pytest.mark.usefixtures("ledger_checked")
 
 TUESDAY = datetime.date(2026, 3, 3)
+WEDNESDAY_DATE = datetime.date(2026, 3, 4)
 
 
 def urls(klass, day=MONDAY):
@@ -114,7 +115,7 @@ def test_capture_flow_redirects_to_the_detail_with_a_message(
     client.force_login(own_facilitator)
     page = client.get(urls(scheduled_class)["capture"]).content.decode()
     assert 'inputmode="decimal"' in page
-    assert "Previous: none of 200" in page
+    assert "No page completed yet" in page
 
     response = client.post(
         urls(scheduled_class)["capture"], capture_post(scheduled_class), follow=True
@@ -282,3 +283,46 @@ def test_query_counts_do_not_grow_with_the_class(
         with django_assert_num_queries(expected):
             getattr(client, method)(urls(large)[name], large_data)
     assert LearnerAttendance.objects.filter(session__klass=large).count() == 40
+
+
+def test_the_capture_form_starts_unset_with_pages_prefilled_and_marks_the_rest_absent(
+    client, scheduled_class, own_facilitator
+):
+    """Issue 12, points 1 and 2, without JavaScript: rows start empty, each page starts
+    at the learner's previous page, an incomplete submit keeps what was typed, and the
+    second button records the empty rows as absent."""
+    client.force_login(own_facilitator)
+    client.post(urls(scheduled_class)["capture"], capture_post(scheduled_class))  # pages 12, 9
+    wednesday = urls(scheduled_class, WEDNESDAY_DATE)["capture"]
+    dlamini, nkosi, pretorius = roster_ids(scheduled_class)
+
+    page = client.get(wednesday).content.decode()
+    assert f'name="hours_{dlamini}" id="hours_{dlamini}"\n             value=""' in page
+    assert f'name="page_{dlamini}" id="page_{dlamini}"\n             value="12"' in page
+    assert f'name="page_{pretorius}" id="page_{pretorius}"\n             value=""' in page
+
+    # As a browser sends it: every field, the untouched ones empty.
+    partial = {
+        f"hours_{dlamini}": "3",
+        f"page_{dlamini}": "14",
+        f"hours_{nkosi}": "",
+        f"page_{nkosi}": "9",
+        f"hours_{pretorius}": "",
+        f"page_{pretorius}": "",
+    }
+    refused = client.post(wednesday, partial)
+    assert refused.status_code == 400
+    for learner in scheduled_class.enrolments.exclude(learner_id=dlamini):
+        name = f"{learner.learner.first_names} {learner.learner.surname}"
+        assert f"Hours present for {name} are not filled in" in refused.content.decode()
+    assert 'value="14"' in refused.content.decode()  # what was typed is kept
+    assert AttendanceSession.objects.filter(status="captured").count() == 1
+
+    response = client.post(wednesday, partial | {"rest_absent": "yes"})
+    assert response.status_code == 302
+    recorded = dict(
+        LearnerAttendance.objects.filter(session__session_date=WEDNESDAY_DATE).values_list(
+            "learner_id", "hours_present"
+        )
+    )
+    assert recorded == {dlamini: 3, nkosi: 0, pretorius: 0}
