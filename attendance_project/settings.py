@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "learners",
     "progression",
     "classes",
+    # Above classes (DESIGN §5): imports classes, progression and learners.
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,6 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("classes/", include("classes.urls")),
-    path("reports/", include("classes.reports.urls")),
+    path("reports/", include("reports.urls")),
     path("", RedirectView.as_view(pattern_name="classes:my_classes", permanent=False)),
 ]

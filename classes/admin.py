@@ -566,7 +566,3 @@ class SessionHistoryChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["entry__session__klass", "entry__changed_by", "learner"]
     search_fields = ["learner__surname", "=learner__id_number", "entry__session__klass__code"]
     readonly_fields = [f.name for f in SessionHistoryChange._meta.fields]
-
-
-# The reports' resolution history registers itself beside the reports.
-from classes.reports import admin as reports_admin  # noqa: E402, F401

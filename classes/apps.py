@@ -20,5 +20,7 @@ class ClassesConfig(AppConfig):
     verbose_name = "Classes and attendance"
 
     def ready(self):
-        # classes is the last of our apps, so every permission exists by now.
+        # After learners and progression in INSTALLED_APPS, so their permissions and
+        # this app's exist by now. Apps above (reports) grant theirs from their own
+        # post_migrate handler, which runs after this one.
         post_migrate.connect(_ensure_roles, sender=self, dispatch_uid="classes.ensure_roles")

@@ -105,7 +105,9 @@ WHERE e.status <> 'enrolled'
 ]
 
 
-# The append-only tables of this app and the hint each refusal carries.
+# The append-only tables whose guards migration 0007 installs, and the hint each
+# refusal carries. excessive_hours_resolutions was created by this app's migrations
+# and is guarded by them; its model belongs to the reports app since issue 10.
 APPEND_ONLY_TABLES = {
     "excessive_hours_resolutions": "Record a new resolution instead; the history is kept.",
     "class_enrolment_history": "End or re-enrol through the enrolment service instead.",

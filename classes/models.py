@@ -645,8 +645,3 @@ class SessionHistoryChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner}: {self.hours_before} → {self.hours_after} h"
-
-
-# The reports' own table lives beside the reports; importing it here is how Django
-# finds it as a model of this app.
-from classes.reports.models import ExcessiveHoursResolution  # noqa: E402, F401

@@ -42,10 +42,9 @@ OFFICE_ADMIN_PERMISSIONS = {
         "sessionhistorychange": ("view",),
         "learnerattendance": ("view",),
         "classstatushistory": ("view",),
-        # The staff report pages, and recording what was done about excessive hours
-        # (append-only: no change or delete).
-        "excessivehoursresolution": ("view", "add", "view_reports"),
     },
+    # Apps above classes (reports) add their own permissions to this group:
+    # reports/roles.py.
 }
 # Facilitators reach their own classes by being their facilitator; the group marks
 # the role (and is where facilitator-wide permissions would go).
@@ -69,20 +68,28 @@ def ensure_roles(apps=global_apps, using: str = "default", strict: bool = True) 
     `strict=False` (the data migration) skips permissions of models that a later
     migration adds; post_migrate, after all migrations, then adds them strictly.
     """
-    group_model = apps.get_model("auth", "Group")
-    permission_model = apps.get_model("auth", "Permission")
     for name, spec in [
         (OFFICE_ADMINS, OFFICE_ADMIN_PERMISSIONS),
         (FACILITATORS, FACILITATOR_PERMISSIONS),
     ]:
-        group, _ = group_model.objects.using(using).get_or_create(name=name)
-        wanted = _codenames(spec)
-        permissions = [
-            p
-            for p in permission_model.objects.using(using).select_related("content_type")
-            if (p.content_type.app_label, p.codename) in wanted
-        ]
-        missing = wanted - {(p.content_type.app_label, p.codename) for p in permissions}
-        if missing and strict:
-            raise LookupError(f"Permissions not found for {name}: {sorted(missing)}")
-        group.permissions.add(*permissions)
+        grant_permissions(name, spec, apps=apps, using=using, strict=strict)
+
+
+def grant_permissions(
+    name: str, spec: dict, *, apps=global_apps, using: str = "default", strict: bool = True
+) -> None:
+    """Create the group `name` if missing and add the permissions of `spec` to it
+    (`{app_label: {model: actions}}`); also how apps above classes extend a role."""
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    group, _ = group_model.objects.using(using).get_or_create(name=name)
+    wanted = _codenames(spec)
+    permissions = [
+        p
+        for p in permission_model.objects.using(using).select_related("content_type")
+        if (p.content_type.app_label, p.codename) in wanted
+    ]
+    missing = wanted - {(p.content_type.app_label, p.codename) for p in permissions}
+    if missing and strict:
+        raise LookupError(f"Permissions not found for {name}: {sorted(missing)}")
+    group.permissions.add(*permissions)

@@ -92,10 +92,10 @@ MATRIX = {
         "GET": (TO_LOGIN, 403, 404, 404),  # facilitators may not void at all
         "POST": (TO_LOGIN, 403, 404, 404),
     },
-    # Staff reports (classes.view_reports): facilitators get 403, not 404 (the reports
+    # Staff reports (reports.view_reports): facilitators get 403, not 404 (the reports
     # are no secret); reading them is GET only. The CSV of the class monthly report
     # needs a class (404 without one); the sample progression is not over its hours,
-    # so there is nothing to resolve (404): tests/classes/test_reports_*.py.
+    # so there is nothing to resolve (404): tests/reports/test_*.py.
     **{
         f"reports:{name}": {
             "GET": (TO_LOGIN, 403, 403, 200),

@@ -57,8 +57,8 @@ from classes.services import (
     correct_session,
     mark_session_not_held,
 )
-from classes.services.excessive_hours import record_resolution
 from progression.services import ProgressionService
+from reports.services import record_resolution
 from tests.conftest import MONDAY, WEDNESDAY
 from tests.factories import ClassFactory, UserFactory
 from tests.test_access_matrix import Route, all_routes, url_for

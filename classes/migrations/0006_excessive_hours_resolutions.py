@@ -5,7 +5,7 @@ import django.db.models.functions.datetime
 from django.conf import settings
 from django.db import migrations, models
 
-from classes.reports.resolution_sql import (
+from classes.resolution_sql import (
     APPEND_ONLY_FUNCTION,
     APPEND_ONLY_TRIGGER,
     DROP_APPEND_ONLY,

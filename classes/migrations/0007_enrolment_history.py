@@ -13,7 +13,7 @@ from classes.history_sql import (
     GUARD_FUNCTIONS,
     GUARD_TRIGGERS,
 )
-from classes.reports import resolution_sql
+from classes import resolution_sql
 from progression.append_only_sql import append_only_triggers, drop_append_only_triggers
 
 

@@ -7,11 +7,11 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from classes.models import ExcessiveHoursResolution
 from classes.schedule import expand
 from classes.selectors import schedule_spec
 from classes.services import LearnerEntry, capture_session
 from progression.services import ProgressionService
+from reports.models import ExcessiveHoursResolution
 from tests.browser.conftest import DESKTOP, PHONE, assert_fits_the_screen, log_in
 from tests.browser.test_csp import ViolationWatch
 from tests.conftest import NOW

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from classes.class_learners import class_learners
 from classes.models import Enrolment
-from tests.classes.report_data import (
+from tests.conftest import WEDNESDAY
+from tests.reports.report_data import (
     FEB_16,
     FEB_18,
     FEB_23,
@@ -17,8 +18,7 @@ from tests.classes.report_data import (
     capture,
     report_class,
 )
-from tests.classes.report_pages import page_values
-from tests.conftest import WEDNESDAY
+from tests.reports.report_pages import page_values
 
 pytestmark = pytest.mark.usefixtures("now", "ledger_checked")
 

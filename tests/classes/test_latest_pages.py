@@ -6,8 +6,8 @@ import pytest
 from classes.latest_pages import rows_with_latest_page
 from classes.selectors import latest_page_subquery
 from progression.models import Progression
-from tests.classes.report_data import FEB_16, FEB_18, FEB_23, capture, report_class
 from tests.factories import ClassFactory, EnrolmentFactory, LearnerFactory, ScheduleFactory
+from tests.reports.report_data import FEB_16, FEB_18, FEB_23, capture, report_class
 
 pytestmark = pytest.mark.usefixtures("now", "ledger_checked")
 

@@ -252,7 +252,7 @@ def test_an_absent_learner_needs_no_page(klass):
 
 
 def test_a_present_learner_may_have_no_page_completed_yet(klass):
-    # Issue 12, point 2: NULL is "no page completed yet" (classes 0009 dropped the
+    # Issue 12, point 2: NULL is "no page completed yet" (classes 0010 dropped the
     # CHECK that a present learner has a page).
     session = AttendanceSessionFactory(klass=klass)
     row = attendance(session, LearnerFactory(), hours_present=Decimal("3"), page_number=None)

@@ -13,8 +13,8 @@ from progression.services import ProgressionService
 from tests.conftest import django_execute_sql_flush
 from tests.factories import EnrolmentFactory
 
-# The tables this app keeps append-only. excessive_hours_resolutions (classes) has
-# its row trigger in the classes app's migrations.
+# The tables this app keeps append-only. excessive_hours_resolutions (the reports
+# app's model) has its row trigger in the classes app's migrations, which created it.
 APPEND_ONLY_TABLES = ["learner_hours_log", "learner_lp_tracking_status_history"]
 
 

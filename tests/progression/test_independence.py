@@ -1,8 +1,9 @@
-"""Progression stands alone (DESIGN §5, issue 10 point 5): imports flow classes →
-progression, never back. Apart from the string references of its models' foreign keys
-("classes.Class"), no module under progression/ names or reaches the classes app: no
-import, no app label, model, table or URL name, no hop through a foreign key's
-`related_model` (or `remote_field`) into a model of the app above.
+"""Progression stands alone (DESIGN §5, issue 10 point 5): imports flow reports →
+classes → progression, never back. Apart from the string references of its models'
+foreign keys ("classes.Class"), no module under progression/ names or reaches the
+classes or reports app: no import, no app label, model, table or URL name, no hop
+through a foreign key's `related_model` (or `remote_field`) into a model of an app
+above. (tests/test_import_direction.py holds every app to the import direction.)
 
 The classes app extends progression from its side where it must (its admin adds the
 class filter, the session links and the page progress: classes/admin_progression.py).
@@ -29,8 +30,14 @@ def progression_modules() -> list[Path]:
     )
 
 
+ABOVE = ("classes", "reports")
+
+
 def classes_tables() -> set[str]:
-    return {model._meta.db_table for model in apps.get_app_config("classes").get_models()}
+    """The tables of the apps above progression (classes and reports)."""
+    return {
+        model._meta.db_table for app in ABOVE for model in apps.get_app_config(app).get_models()
+    }
 
 
 def foreign_key_targets(tree: ast.AST) -> set[int]:
@@ -67,10 +74,10 @@ def reach_ins(path: Path, tables: set[str], root: Path = ROOT) -> list[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
-                if alias.name.split(".")[0] in ("classes", "bench"):
+                if alias.name.split(".")[0] in (*ABOVE, "bench"):
                     report(node, f"import {alias.name}")
         elif isinstance(node, ast.ImportFrom):
-            if (node.module or "").split(".")[0] in ("classes", "bench"):
+            if (node.module or "").split(".")[0] in (*ABOVE, "bench"):
                 report(node, f"from {node.module} import …")
         elif isinstance(node, ast.Attribute) and node.attr in HOPS:
             report(node, f".{node.attr}")
@@ -81,9 +88,9 @@ def reach_ins(path: Path, tables: set[str], root: Path = ROOT) -> list[str]:
                 continue
             text = node.value
             if (
-                text == "classes"
-                or re.search(r"\bclasses[.:_]", text)
-                or re.search(r"[.:]classes\b", text)
+                text in ABOVE
+                or re.search(r"\b(classes|reports)[.:_]", text)
+                or re.search(r"[.:](classes|reports)\b", text)
                 or table_word.search(text)
                 or text in HOPS
             ):
@@ -93,7 +100,7 @@ def reach_ins(path: Path, tables: set[str], root: Path = ROOT) -> list[str]:
 
 def test_no_progression_module_reaches_into_classes():
     tables = classes_tables()
-    assert {"classes", "class_attendance_sessions"} <= tables
+    assert {"classes", "class_attendance_sessions", "excessive_hours_resolutions"} <= tables
     found = [line for path in progression_modules() for line in reach_ins(path, tables)]
     assert found == [], "\n".join(found)
 
@@ -108,6 +115,8 @@ def test_the_guard_finds_a_reach_in(tmp_path):
         'url = reverse("admin:classes_attendancesession_change")\n'
         'SQL = "SELECT 1 FROM class_attendance_sessions"\n'
         'klass = models.ForeignKey("classes.Class", on_delete=models.PROTECT)\n'
+        "from reports.models import ExcessiveHoursResolution\n"
+        'SQL = "SELECT 1 FROM excessive_hours_resolutions"\n'
     )
     found = reach_ins(sample, classes_tables(), root=tmp_path)
-    assert sorted(int(line.split(":", 2)[1]) for line in found) == [1, 2, 2, 3, 4, 5]
+    assert sorted(int(line.split(":", 2)[1]) for line in found) == [1, 2, 2, 3, 4, 5, 7, 8]

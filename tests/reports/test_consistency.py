@@ -17,9 +17,9 @@ from django.test import Client
 from django.urls import reverse
 
 from progression.models import Progression
-from tests.classes.report_data import report_class
-from tests.classes.report_pages import csv_table, page_values
-from tests.classes.test_reports_progress import run_sessions
+from tests.reports.report_data import report_class
+from tests.reports.report_pages import csv_table, page_values
+from tests.reports.test_progress import run_sessions
 
 pytestmark = pytest.mark.usefixtures("now", "ledger_checked")
 

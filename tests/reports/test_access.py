@@ -1,4 +1,4 @@
-"""Who may open the reports: staff with classes.view_reports only.
+"""Who may open the reports: staff with reports.view_reports only.
 
 Facilitators get 403 (the reports are no secret, unlike another facilitator's class;
 see docs/decisions.md), anonymous users the login page. Every report URL is also in
@@ -9,9 +9,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from classes.models import ExcessiveHoursResolution
 from classes.roles import FACILITATORS
-from tests.classes.report_data import office_admin
+from reports.models import ExcessiveHoursResolution
+from tests.reports.report_data import office_admin
 
 pytestmark = pytest.mark.usefixtures("now")
 
@@ -70,7 +70,7 @@ def test_office_admins_and_superusers_open_every_report(request, client, schedul
     for url in pages:
         assert client.get(url).status_code == 200, url
         assert client.post(url).status_code == 405, url
-    # Nobody is over hours here; see tests/classes/test_reports_excessive_hours.py.
+    # Nobody is over hours here; see tests/reports/test_excessive_hours.py.
     assert client.get(resolve).status_code == 404
     page = client.get(reverse("classes:my_classes")).content.decode()
     assert f'href="{reverse("reports:index")}">Reports</a>' in page

@@ -1,5 +1,5 @@
 """Template filters of the report pages: numbers with the same characters as in the
-CSVs (classes.reports.common), and the inline SVG pictures."""
+CSVs (reports.common), and the inline SVG pictures."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.utils import formats
 from django.utils.safestring import mark_safe
 
 from attendance_project.svg import attendance_trend, progress_bar
-from classes.reports.common import hours_text, percent_text
+from reports.common import hours_text, percent_text
 
 register = template.Library()
 
@@ -53,7 +53,7 @@ def bar(value):
 
 @register.filter
 def trend(weeks):
-    """The weekly attendance trend (classes.reports.trend) as small bars."""
+    """The weekly attendance trend (reports.trend) as small bars."""
     return attendance_trend(
         [(f"week of {formats.date_format(w.week, 'j M')}", w.percent) for w in weeks]
     )

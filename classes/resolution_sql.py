@@ -1,6 +1,10 @@
 """The database-side guard that keeps excessive_hours_resolutions append-only
 (PostgreSQL). Used by migration classes 0006; schema/011_reports.sql carries the same
-statements for ops, and the schema fidelity test compares the two.
+statements for ops, and the schema fidelity test compares the two. Since migration
+classes 0007 the table is guarded by the shared function instead (classes/history_sql.py);
+0007 needs these statements only to be reversed. They stay here, beside the migrations
+that created the table, now that the model belongs to the reports app (classes must not
+import reports).
 """
 
 APPEND_ONLY_FUNCTION = """

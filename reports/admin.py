@@ -4,7 +4,7 @@ resolutions are recorded on the excessive-hours report, through the service)."""
 from django.contrib import admin
 
 from attendance_project.admin_mixins import ReadOnlyAdminMixin
-from classes.models import ExcessiveHoursResolution
+from reports.models import ExcessiveHoursResolution
 
 
 @admin.register(ExcessiveHoursResolution)

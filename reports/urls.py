@@ -1,8 +1,8 @@
-"""/reports/: the staff report pages (classes.views.reports), each with its CSV."""
+"""/reports/: the staff report pages (reports.views.reports), each with its CSV."""
 
 from django.urls import path
 
-from classes.views import excessive_hours, reports
+from reports.views import excessive_hours, reports
 
 app_name = "reports"
 urlpatterns = [

@@ -11,7 +11,6 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 
 from classes.latest_pages import rows_with_latest_page
-from classes.reports.common import date_text, hours_text, percent_text
 from classes.selectors import latest_page_subquery
 from learners.models import Learner
 from progression.models import Progression
@@ -20,6 +19,7 @@ from progression.progress import (
     page_percent,
     progress_shown,
 )
+from reports.common import date_text, hours_text, percent_text
 
 YES, NO = "Yes", "No"
 

@@ -8,13 +8,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from classes.models import Enrolment
-from classes.reports.common import ROWS_PER_PAGE
-from classes.reports.learner_progress import CSV_HEADER
-from classes.reports.projection import project
-from classes.reports.trend import weekly_attendance
 from classes.schedule import PlannedSession, Slot
 from progression.models import Progression
-from tests.classes.report_data import (
+from reports.common import ROWS_PER_PAGE
+from reports.learner_progress import CSV_HEADER
+from reports.projection import project
+from reports.trend import weekly_attendance
+from tests.factories import ClassFactory, EnrolmentFactory, ScheduleFactory
+from tests.reports.report_data import (
     FEB_16,
     FEB_18,
     FEB_23,
@@ -25,8 +26,7 @@ from tests.classes.report_data import (
     capture,
     report_class,
 )
-from tests.classes.report_pages import csv_table, page_values
-from tests.factories import ClassFactory, EnrolmentFactory, ScheduleFactory
+from tests.reports.report_pages import csv_table, page_values
 
 pytestmark = pytest.mark.usefixtures("now", "ledger_checked")
 

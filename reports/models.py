@@ -1,7 +1,8 @@
 """The reports' one table: what an office admin did about a learner's excessive hours.
 
-Defined here, beside the reports, and imported by classes.models so that Django finds
-it (its app is `classes`, its migration classes 0006).
+The table was created by migration classes 0006 (when the reports lived inside classes)
+and keeps its name, constraints, index and trigger; the model moved to this app by
+state only (classes 0009, reports 0001: no SQL), its content type with it (reports 0002).
 """
 
 from django.conf import settings
@@ -9,8 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 
-VIEW_REPORTS = "classes.view_reports"
-RECORD_RESOLUTION = "classes.add_excessivehoursresolution"
+VIEW_REPORTS = "reports.view_reports"
+RECORD_RESOLUTION = "reports.add_excessivehoursresolution"
 
 
 class ExcessiveHoursResolution(models.Model):

@@ -1,5 +1,5 @@
 """Recording what was done about a learner's excessive hours (a write: POST with
-CSRF, through classes.services.excessive_hours, then back to the report)."""
+CSRF, through reports.services, then back to the report)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from classes.models import ExcessiveHoursResolution
-from classes.reports.excessive_hours import RESOLUTION_HIDES_FOR, over_allocation_row
-from classes.reports.models import RECORD_RESOLUTION, VIEW_REPORTS
 from classes.services.capture import Problem, Refused
-from classes.services.excessive_hours import (
+from reports.excessive_hours import RESOLUTION_HIDES_FOR, over_allocation_row
+from reports.models import RECORD_RESOLUTION, VIEW_REPORTS, ExcessiveHoursResolution
+from reports.services import (
     NOT_ALLOWED,
     NOT_FLAGGED,
     ResolutionRejected,

@@ -8,13 +8,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from classes.reports.common import ROWS_PER_PAGE
-from classes.reports.regulatory import CSV_HEADER, portfolio_submitted
 from progression.models import Progression
-from tests.classes.report_data import FEB_16, report_class
-from tests.classes.report_pages import csv_table, page_values
-from tests.classes.test_reports_progress import run_sessions
+from reports.common import ROWS_PER_PAGE
+from reports.regulatory import CSV_HEADER, portfolio_submitted
 from tests.factories import ClientFactory, EnrolmentFactory, LearnerFactory
+from tests.reports.report_data import FEB_16, report_class
+from tests.reports.report_pages import csv_table, page_values
+from tests.reports.test_progress import run_sessions
 
 pytestmark = pytest.mark.usefixtures("now", "ledger_checked")
 

@@ -14,11 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from classes.models import ExcessiveHoursResolution
-from classes.reports.excessive_hours import RESOLUTION_HIDES_FOR, hidden_since, over_allocation
-from classes.reports.models import RECORD_RESOLUTION
 from classes.services.capture import NotAllowed, Problem, Refused, clean_text
 from progression.models import Progression
+from reports.excessive_hours import RESOLUTION_HIDES_FOR, hidden_since, over_allocation
+from reports.models import RECORD_RESOLUTION, ExcessiveHoursResolution
 from submissions.keys import Submission, record_submission
 
 Kind = ExcessiveHoursResolution.Kind

@@ -8,12 +8,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from classes.models import Enrolment, ScheduleSlot
-from classes.reports.class_monthly import CSV_HEADER, CSV_TITLE, days_and_times
 from learners.models import Learner
-from tests.classes.report_data import FEB_16, capture, report_class
-from tests.classes.report_pages import csv_table, page_values
-from tests.classes.test_reports_progress import run_sessions
+from reports.class_monthly import CSV_HEADER, CSV_TITLE, days_and_times
 from tests.factories import EnrolmentFactory, LearnerFactory
+from tests.reports.report_data import FEB_16, capture, report_class
+from tests.reports.report_pages import csv_table, page_values
+from tests.reports.test_progress import run_sessions
 
 pytestmark = pytest.mark.usefixtures("now", "ledger_checked")
 

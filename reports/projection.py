@@ -18,7 +18,7 @@ __all__ = ["COMPLETION_SQL", "Projection", "Session", "completion_sql", "project
 # which the hours trained reach the programme's allocation; NULL when they cannot
 # (at risk) or the progression is not in progress. "Reached" (hours trained already at
 # the allocation) is decided beside it, as project() does first.
-# tests/classes/test_reports_progress.py compares the two.
+# tests/reports/test_progress.py compares the two.
 COMPLETION_SQL = """
 CASE WHEN "learner_lp_tracking"."status" = 'in_progress' THEN (
     SELECT r.session_date FROM (

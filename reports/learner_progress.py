@@ -2,7 +2,7 @@
 the projected completion date at the class's current schedule and the at-risk flag.
 
 The percentages come from progression.progress (the one definition); the projection
-from classes.reports.projection over the class's remaining sessions in its stored plan
+from reports.projection over the class's remaining sessions in its stored plan
 (classes.stored_plan: one query for a page or a CSV batch, no schedule expanded).
 """
 
@@ -18,14 +18,6 @@ from django.db.models.expressions import RawSQL
 
 from classes.latest_pages import rows_with_latest_page
 from classes.models import Enrolment
-from classes.reports.common import (
-    CSV_BATCH,
-    date_text,
-    hours_text,
-    percent_text,
-)
-from classes.reports.projection import Projection, completion_sql, project
-from classes.reports.trend import WeekAttendance, weekly_attendance
 from classes.selectors import latest_page_subquery
 from classes.stored_plan import RemainingSession, remaining_sessions
 from progression.models import Progression
@@ -34,6 +26,14 @@ from progression.progress import (
     page_percent,
     progress_shown,
 )
+from reports.common import (
+    CSV_BATCH,
+    date_text,
+    hours_text,
+    percent_text,
+)
+from reports.projection import Projection, completion_sql, project
+from reports.trend import WeekAttendance, weekly_attendance
 
 AT_RISK = "At risk"
 REACHED = "Reached"
@@ -180,7 +180,7 @@ def progress_rows(
 
 # The CSV reads values, not model instances, with the latest page of every row from
 # one grouped query (classes.latest_pages) and the projected completion computed by the
-# database (classes.reports.projection.COMPLETION_SQL, project()'s twin).
+# database (reports.projection.COMPLETION_SQL, project()'s twin).
 CSV_COLUMNS = [
     "learner__surname",
     "learner__first_names",

@@ -10,11 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from classes.models import AttendanceSession, Class, ScheduleException
-from classes.reports.backlog import CSV_HEADER
-from classes.reports.common import ROWS_PER_PAGE
 from classes.services import change_class_status, mark_session_not_held, void_session
 from classes.services.schedule import rebuild_plan
-from tests.classes.report_data import (
+from reports.backlog import CSV_HEADER
+from reports.common import ROWS_PER_PAGE
+from tests.factories import ClassFactory, ScheduleFactory, UserFactory
+from tests.reports.report_data import (
     FEB_16,
     FEB_18,
     FEB_23,
@@ -23,8 +24,7 @@ from tests.classes.report_data import (
     capture,
     report_class,
 )
-from tests.classes.report_pages import csv_table, page_values
-from tests.factories import ClassFactory, ScheduleFactory, UserFactory
+from tests.reports.report_pages import csv_table, page_values
 
 pytestmark = pytest.mark.usefixtures("now", "ledger_checked")
 

@@ -1,7 +1,7 @@
 """Excessive hours: learners trained beyond their programme's allocated hours, on the
 programme types an admin marked as capped (`ClassType.hours_capped`).
 
-A resolution recorded by an admin (classes.services.excessive_hours) hides the flag
+A resolution recorded by an admin (reports.services) hides the flag
 for RESOLUTION_HIDES_FOR; after that the learner shows again if still over. Rows under
 a resolution are listed separately, with the date they show again.
 """
@@ -16,16 +16,6 @@ from decimal import Decimal
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from classes.models import ExcessiveHoursResolution
-from classes.reports.common import (
-    CSV_BATCH,
-    ROWS_PER_PAGE,
-    CountedPaginator,
-    date_text,
-    hours_text,
-    percent_text,
-    person_name,
-)
 from classes.selectors import latest_page_subquery
 from progression.models import Progression
 from progression.progress import (
@@ -35,6 +25,16 @@ from progression.progress import (
     progress_percent,
     progress_shown,
 )
+from reports.common import (
+    CSV_BATCH,
+    ROWS_PER_PAGE,
+    CountedPaginator,
+    date_text,
+    hours_text,
+    percent_text,
+    person_name,
+)
+from reports.models import ExcessiveHoursResolution
 
 RESOLUTION_HIDES_FOR = datetime.timedelta(days=30)
 

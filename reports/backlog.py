@@ -29,7 +29,7 @@ from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from classes.models import AttendanceSession, Class, PlannedSessionRow
-from classes.reports.common import date_text, hours_text
+from reports.common import date_text, hours_text
 
 CSV_HEADER = [
     "Facilitator",

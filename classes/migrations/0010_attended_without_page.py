@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('classes', '0008_planned_sessions'),
+        ('classes', '0009_excessive_hours_resolution_to_reports'),
     ]
 
     operations = [

@@ -14,11 +14,11 @@ from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Sum, Val
 from django.utils import formats
 
 from classes.models import Class, Enrolment, ScheduleSlot
-from classes.reports.common import date_text, hours_text, percent_text, person_name
 from classes.selectors import latest_page_subquery
 from learners.models import Learner
 from progression.models import HoursLog, Progression
 from progression.progress import page_percent, progress_shown
+from reports.common import date_text, hours_text, percent_text, person_name
 
 ZERO = Decimal("0")
 NO_SCHEDULE = "No schedule"

@@ -9,18 +9,18 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from classes.models import ExcessiveHoursResolution
-from classes.reports.common import ROWS_PER_PAGE
-from classes.reports.excessive_hours import CSV_HEADER
-from classes.services import excessive_hours as service
-from classes.views.excessive_hours import RESOLVED_MESSAGE
 from progression.models import HoursLog, Progression
 from progression.services import ProgressionService
-from tests.classes.report_data import FEB_16, D, capture, office_admin, report_class
-from tests.classes.report_pages import csv_table, page_values
-from tests.classes.test_reports_progress import FIVE_SESSIONS, run_sessions
+from reports import services as service
+from reports.common import ROWS_PER_PAGE
+from reports.excessive_hours import CSV_HEADER
+from reports.models import ExcessiveHoursResolution
+from reports.views.excessive_hours import RESOLVED_MESSAGE
 from tests.conftest import SAST
 from tests.factories import EnrolmentFactory, UserFactory
+from tests.reports.report_data import FEB_16, D, capture, office_admin, report_class
+from tests.reports.report_pages import csv_table, page_values
+from tests.reports.test_progress import FIVE_SESSIONS, run_sessions
 
 pytestmark = pytest.mark.usefixtures("now", "ledger_checked")
 

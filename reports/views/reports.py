@@ -1,7 +1,7 @@
 """The staff report pages and their CSV downloads.
 
 Plumbing only: check the permission, parse the filters, call one selector
-(classes.reports), then render the page or stream the same rows as CSV. Every page
+(reports/<report>.py), then render the page or stream the same rows as CSV. Every page
 and its CSV read through the same selector with the same filters, from the reporting
 database (the read replica when one is configured).
 """
@@ -22,15 +22,15 @@ from attendance_project.db import reporting_db
 from attendance_project.parsing import parse_choice, parse_date, parse_id, parse_month
 from classes.models import Class
 from classes.overview import shift_month
-from classes.reports import backlog as backlog_report
-from classes.reports import class_monthly as monthly_report
-from classes.reports import excessive_hours as excessive_report
-from classes.reports import learner_progress as progress_report
-from classes.reports import regulatory as regulatory_report
-from classes.reports.common import ROWS_PER_PAGE, class_choices
-from classes.reports.models import RECORD_RESOLUTION, VIEW_REPORTS
 from learners.models import Client
 from progression.models import Progression
+from reports import backlog as backlog_report
+from reports import class_monthly as monthly_report
+from reports import excessive_hours as excessive_report
+from reports import learner_progress as progress_report
+from reports import regulatory as regulatory_report
+from reports.common import ROWS_PER_PAGE, class_choices
+from reports.models import RECORD_RESOLUTION, VIEW_REPORTS
 
 CLASS_NOT_FOUND = "There is no class with that id; choose one from the list."
 

@@ -1,0 +1,2 @@
+"""The staff report pages (reports.py) and the excessive-hours resolution form
+(excessive_hours.py). Plumbing only, as in classes.views."""
