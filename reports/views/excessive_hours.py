@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from classes.forms import parse
 from classes.services.capture import Problem, Refused
 from reports.excessive_hours import RESOLUTION_HIDES_FOR, over_allocation_row
+from reports.forms import ResolutionForm
 from reports.models import RECORD_RESOLUTION, VIEW_REPORTS, ExcessiveHoursResolution
 from reports.services import (
     NOT_ALLOWED,
@@ -40,22 +42,23 @@ def resolve(request, progression_id: int):
     row = over_allocation_row(progression_id, now=timezone.now(), using="default")
     if row is None:
         raise Http404(NOT_FLAGGED.format(learner="This learner"))
+    form = parse(ResolutionForm, request.POST)
     context = {
         "row": row,
         "kinds": ExcessiveHoursResolution.Kind.choices,
-        "chosen": request.POST.get("kind", ""),
-        "notes": request.POST.get("notes", "")[:4000],
+        "chosen": form["kind"],
+        "notes": form["notes"],
         "problems": [],
         "hides_for_days": RESOLUTION_HIDES_FOR.days,
+        "submission_key": form_key(request),
     }
-    context["submission_key"] = form_key(request)
     if request.method == "POST":
         try:
             record_resolution(
                 submission=submitted_key(request, outcome_url=reverse("reports:excessive_hours")),
                 progression_id=progression_id,
-                kind=context["chosen"],
-                notes=context["notes"],
+                kind=form["kind"],
+                notes=form["notes"],
                 resolved_by=request.user,
             )
         except AlreadySubmitted as replay:
