@@ -114,42 +114,10 @@ def void(request, class_id: int, session_date: datetime.date):
     if not request.user.has_perm(VOID_PERMISSION):
         raise PermissionDenied(VOID_NOT_ALLOWED)
     session = get_object_or_404(klass.sessions.all(), session_date=session_date)
-    form = parse(VoidForm, request.POST)
-    context = {
-        "klass": klass,
-        "session_date": session_date,
-        "session": session,
-        "problems": [],
-        "reason": form["reason"],
-        "submission_key": form_key(request),
-    }
-    if request.method == "POST":
-        try:
-            void_session(
-                submission=submitted_key(request, outcome_url=detail_url(klass, session_date)),
-                klass=klass,
-                session_date=session_date,
-                voided_by=request.user,
-                reason=form["reason"],
-                expected_version=form["version"],
-            )
-        except AlreadySubmitted as replay:
-            return replay_response(request, replay)
-        except InvalidSubmission as invalid:
-            context["problems"] = [Problem(invalid.message)]
-        except CaptureRejected as rejected:
-            context["problems"] = rejected.problems
-        except (SessionChangedMeanwhile, SessionNotAvailable, NotAllowed) as refused:
-            messages.warning(request, refused.message)
-            return redirect(detail_url(klass, session_date))
-        else:
-            messages.success(request, VOIDED_MESSAGE.format(date=date_format(session_date)))
-            return redirect(detail_url(klass, session_date))
-    elif session.status == AttendanceSession.Status.PENDING:
-        messages.warning(request, NOT_RECORDED)
-        return redirect(detail_url(klass, session_date))
-    status = 400 if context["problems"] else 200
-    return render(request, "classes/void.html", context, status=status)
+    refused = NOT_RECORDED if session.status == AttendanceSession.Status.PENDING else None
+    return _reason_form(
+        request, klass, session, void_session, "voided_by", VOIDED_MESSAGE, "void", refused
+    )
 
 
 @login_required
@@ -157,6 +125,24 @@ def void(request, class_id: int, session_date: datetime.date):
 def undo_not_held_view(request, class_id: int, session_date: datetime.date):
     klass = class_for(request.user, class_id)
     session = get_object_or_404(klass.sessions.all(), session_date=session_date)
+    refused = None if may_undo_not_held(request.user, session) else CANNOT_UNDO_MESSAGE
+    return _reason_form(
+        request,
+        klass,
+        session,
+        undo_not_held,
+        "undone_by",
+        UNDONE_MESSAGE,
+        "undo_not_held",
+        refused,
+    )
+
+
+def _reason_form(request, klass, session, service, user_argument, done, template, refused):
+    """A session change that takes a reason (void, undo "not held"): the form, one
+    service call with the exactly-once key, a redirect to the session with a message.
+    `refused`: why the form is not shown to this user now (GET), or None."""
+    session_date = session.session_date
     form = parse(VoidForm, request.POST)
     context = {
         "klass": klass,
@@ -168,13 +154,13 @@ def undo_not_held_view(request, class_id: int, session_date: datetime.date):
     }
     if request.method == "POST":
         try:
-            undo_not_held(
+            service(
                 submission=submitted_key(request, outcome_url=detail_url(klass, session_date)),
                 klass=klass,
                 session_date=session_date,
-                undone_by=request.user,
                 reason=form["reason"],
                 expected_version=form["version"],
+                **{user_argument: request.user},
             )
         except AlreadySubmitted as replay:
             return replay_response(request, replay)
@@ -182,14 +168,14 @@ def undo_not_held_view(request, class_id: int, session_date: datetime.date):
             context["problems"] = [Problem(invalid.message)]
         except CaptureRejected as rejected:
             context["problems"] = rejected.problems
-        except (SessionChangedMeanwhile, SessionNotAvailable, NotAllowed) as refused:
-            messages.warning(request, refused.message)
+        except (SessionChangedMeanwhile, SessionNotAvailable, NotAllowed) as refusal:
+            messages.warning(request, refusal.message)
             return redirect(detail_url(klass, session_date))
         else:
-            messages.success(request, UNDONE_MESSAGE.format(date=date_format(session_date)))
+            messages.success(request, done.format(date=date_format(session_date)))
             return redirect(detail_url(klass, session_date))
-    elif not may_undo_not_held(request.user, session):
-        messages.warning(request, CANNOT_UNDO_MESSAGE)
+    elif refused is not None:
+        messages.warning(request, refused)
         return redirect(detail_url(klass, session_date))
     status = 400 if context["problems"] else 200
-    return render(request, "classes/undo_not_held.html", context, status=status)
+    return render(request, f"classes/{template}.html", context, status=status)
