@@ -20,5 +20,12 @@ class ClassesConfig(AppConfig):
     verbose_name = "Classes and attendance"
 
     def ready(self):
+        from django.contrib.auth import get_user_model
+
+        from attendance_project.people import name_people
+
         # classes is the last of our apps, so every permission exists by now.
         post_migrate.connect(_ensure_roles, sender=self, dispatch_uid="classes.ensure_roles")
+        # Users are the people of the roles defined here (classes/roles.py): shown by
+        # name in the admin and wherever a user is shown (attendance_project/people.py).
+        name_people(get_user_model())
