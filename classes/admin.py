@@ -131,7 +131,14 @@ class ClassAdmin(SafeAutocompleteMixin, KeyedChangeFormMixin, admin.ModelAdmin):
     list_display = ["code", "client", "programme", "site", "facilitator", "status", "stop_date"]
     list_filter = ["status", "client", "programme__class_type"]
     list_select_related = ["client", "programme", "facilitator"]
-    search_fields = ["code", "site", "client__name", "facilitator__username"]
+    search_fields = [
+        "code",
+        "site",
+        "client__name",
+        "facilitator__username",
+        "facilitator__first_name",
+        "facilitator__last_name",
+    ]
     autocomplete_fields = ["client", "programme", "facilitator"]
     inlines = [BackupFacilitatorInline, EnrolmentInline, NewEnrolmentInline, StatusHistoryInline]
 
@@ -496,6 +503,14 @@ class ScheduleDetailAdmin(RebuildsPlanMixin, SafeAutocompleteMixin, admin.ModelA
     list_select_related = ["schedule__klass"]
     search_fields = ["schedule__klass__code"]
     autocomplete_fields = ["schedule"]
+
+    def get_model_perms(self, request):
+        # Office staff edit these inline on their class's schedule: four more tables
+        # in the admin's index were noise to them (issue 12). They keep the
+        # permissions, which the inlines need; superusers still see the tables.
+        if not request.user.is_superuser:
+            return {}
+        return super().get_model_perms(request)
 
     def plan_class_ids(self, obj, form=None):
         schedule_ids = {obj.schedule_id}

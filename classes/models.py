@@ -81,7 +81,9 @@ class Class(models.Model):
 
 
 class BackupFacilitator(models.Model):
-    klass = models.ForeignKey(Class, on_delete=models.CASCADE, db_column="class_id")
+    klass = models.ForeignKey(
+        Class, on_delete=models.CASCADE, db_column="class_id", verbose_name="class"
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
 
     class Meta:
@@ -100,7 +102,11 @@ class ClassStatusHistory(models.Model):
     """Every status change of a class: who, when, from what to what, and why."""
 
     klass = models.ForeignKey(
-        Class, on_delete=models.CASCADE, db_column="class_id", related_name="status_history"
+        Class,
+        on_delete=models.CASCADE,
+        db_column="class_id",
+        related_name="status_history",
+        verbose_name="class",
     )
     old_status = models.CharField(max_length=20, choices=Class.Status.choices, blank=True)
     new_status = models.CharField(max_length=20, choices=Class.Status.choices)
@@ -139,7 +145,11 @@ class Enrolment(models.Model):
         "learners.Learner", on_delete=models.PROTECT, related_name="enrolments"
     )
     klass = models.ForeignKey(
-        Class, on_delete=models.PROTECT, db_column="class_id", related_name="enrolments"
+        Class,
+        on_delete=models.PROTECT,
+        db_column="class_id",
+        related_name="enrolments",
+        verbose_name="class",
     )
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
@@ -234,7 +244,11 @@ class Schedule(models.Model):
         MONTHLY = "monthly", "Monthly"
 
     klass = models.OneToOneField(
-        Class, on_delete=models.CASCADE, db_column="class_id", related_name="schedule"
+        Class,
+        on_delete=models.CASCADE,
+        db_column="class_id",
+        related_name="schedule",
+        verbose_name="class",
     )
     pattern = models.CharField(max_length=20, choices=Pattern.choices, default=Pattern.WEEKLY)
     start_date = models.DateField()
@@ -414,6 +428,7 @@ class PlannedSessionRow(models.Model):
         db_column="class_id",
         db_index=False,
         related_name="planned_sessions",
+        verbose_name="class",
     )
     session_date = models.DateField()
     # The day's slots as "09:00-12:00, 13:30-15:00" (classes.plan.slots_text).
@@ -468,7 +483,11 @@ class AttendanceSession(models.Model):
     # class-only lookups use (the UNIQUE index below leads with class_id too, but ops
     # asked for both, as the legacy schema had them).
     klass = models.ForeignKey(
-        Class, on_delete=models.PROTECT, db_column="class_id", related_name="sessions"
+        Class,
+        on_delete=models.PROTECT,
+        db_column="class_id",
+        related_name="sessions",
+        verbose_name="class",
     )
     session_date = models.DateField()
     status = models.CharField(

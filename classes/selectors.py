@@ -20,7 +20,7 @@ from classes.models import (
     SessionHistoryChange,
 )
 from classes.schedule import Pause, ScheduleSpec, Slot
-from learners.models import Learner
+from learners.models import Learner, name_order
 from progression.models import HoursLog
 from progression.selectors import has_progression_in_progress_on
 from progression.services import SessionFacts
@@ -176,7 +176,7 @@ def roster(klass: Class, day: datetime.date) -> list[RosterLearner]:
         Enrolment.objects.filter(enrolled_on(day), klass=klass)
         .select_related("learner")
         .annotate(previous_page=_previous_page(klass, day), creditable=_creditable(klass, day))
-        .order_by("learner__surname", "learner__first_names", "learner_id")
+        .order_by(*name_order("learner__"))
     )
     return [RosterLearner(e.learner, e.previous_page, e.creditable) for e in enrolments]
 
@@ -200,7 +200,7 @@ def recorded_roster(session: AttendanceSession) -> list[RecordedLearner]:
             previous_page=_previous_page(klass, session.session_date),
             creditable=_creditable(klass, session.session_date),
         )
-        .order_by("learner__surname", "learner__first_names", "learner_id")
+        .order_by(*name_order("learner__"))
     )
     return [
         RecordedLearner(RosterLearner(row.learner, row.previous_page, row.creditable), row)
@@ -265,7 +265,7 @@ def session_attendance(session: AttendanceSession) -> list[AttendanceLine]:
         LearnerAttendance.objects.filter(session=session)
         .select_related("learner")
         .annotate(credited=Exists(credited))
-        .order_by("learner__surname", "learner__first_names", "learner_id")
+        .order_by(*name_order("learner__"))
     )
     return [AttendanceLine(row, row.credited) for row in rows]
 

@@ -1,5 +1,6 @@
 from django.db import models
-from django.db.models.functions import Now
+from django.db.models import OrderBy
+from django.db.models.functions import Lower, Now
 
 
 class Client(models.Model):
@@ -36,6 +37,12 @@ class Gender(models.TextChoices):
     OTHER = "other", "Other"
 
 
+def name_order(prefix: str = "") -> list[OrderBy | str]:
+    """Learners by surname, then first names, whatever the case, then id: the order of
+    Learner's Meta, for a query on another model (`prefix`, e.g. "learner__")."""
+    return [Lower(f"{prefix}surname").asc(), Lower(f"{prefix}first_names").asc(), f"{prefix}id"]
+
+
 class Learner(models.Model):
     Race = Race
     Gender = Gender
@@ -55,7 +62,9 @@ class Learner(models.Model):
 
     class Meta:
         db_table = "learners"
-        ordering = ["surname", "first_names"]
+        # By name whatever the case and the database's collation: "van der Merwe"
+        # between "Nkosi" and "Zulu", on SQLite and on a C-collated PostgreSQL too.
+        ordering = [Lower("surname").asc(), Lower("first_names").asc(), "id"]
         indexes = [
             # The reports list learners by name, a page at a time: read in this order,
             # a page is fifty index entries, not a sort of every learner (issue 10).

@@ -15,6 +15,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import Truncator
 
 from attendance_project.admin_filters import (
     DateRangeFilter,
@@ -37,6 +39,11 @@ from submissions.http import form_key, replay_response, submitted_key
 from submissions.keys import AlreadySubmitted, InvalidSubmission
 
 MANUAL_HOURS_LOGGED = "Logged {present} of {trained} hours for {learner}."
+# The ledger list's marker of a reversal row (a correction's or a void's negative
+# copy of an earlier row), linking to the row it cancels.
+REVERSAL_MARKER = "Reversal of entry {entry}"
+# Notes longer than this are cut in the list (the row's page shows them whole).
+REASON_PREVIEW_CHARS = 80
 
 # The CSV's columns: header and the field each is read from (one query, no model
 # instances: rows are streamed straight from the database cursor).
@@ -106,7 +113,8 @@ class HoursLogAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         "session_date",
         "trained",
         "present",
-        "source",
+        "source_and_entry",
+        "reason",
         "recorded_by",
     ]
     list_filter = [
@@ -153,6 +161,27 @@ class HoursLogAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="present")
     def present(self, obj):
         return hours(obj.hours_present)
+
+    @admin.display(description="source")
+    def source_and_entry(self, obj):
+        """The source, and on a reversal row a marker: its hours are the negatives of
+        the row it cancels, which the marker links to."""
+        source = obj.get_source_display()
+        if obj.reverses_id is None:
+            return source
+        url = reverse("admin:progression_hourslog_change", args=[obj.reverses_id])
+        return format_html(
+            '{}<br><span class="reversal">↩ <a href="{}">{}</a></span>',
+            source,
+            url,
+            REVERSAL_MARKER.format(entry=obj.reverses_id),
+        )
+
+    @admin.display(description="reason")
+    def reason(self, obj):
+        """Why the row was written: a correction's or a void's reason, a manual entry's
+        notes (empty for hours credited by a capture)."""
+        return Truncator(obj.notes).chars(REASON_PREVIEW_CHARS) or None
 
     @admin.display(description="recorded by")
     def recorded_by(self, obj):

@@ -71,8 +71,10 @@ class Command(BaseCommand):
                     "first_name": first,
                     "last_name": last,
                     "email": f"{username}@example.org",
+                    # The office admin is staff in the Office admins group, as the
+                    # office's people are: not a superuser (who also sees the
+                    # login-throttling and internal tables). Ops create superusers.
                     "is_staff": is_admin,
-                    "is_superuser": is_admin,
                 },
             )
             user.set_password(password)

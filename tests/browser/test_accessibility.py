@@ -1,0 +1,166 @@
+"""Every facilitator page passes axe-core at phone and desktop width (issue 12): no
+serious or critical finding, in each state a facilitator sees it (with errors too)."""
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from tests.browser.axe import Audit
+from tests.browser.conftest import PHONE, assert_fits_the_screen, log_in
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# The sizes of issue 12's audit: a phone and a laptop screen.
+LAPTOP = {"width": 1280, "height": 800}
+WIDTHS = pytest.mark.parametrize(("size", "viewport"), [("desktop", LAPTOP), ("phone", PHONE)])
+
+
+@pytest.fixture
+def audit(page):
+    return Audit(page)
+
+
+def session_url(name, klass, day):
+    return reverse(f"classes:{name}", args=[klass.pk, day])
+
+
+def days_ago(clock, days):
+    return clock.date() - datetime.timedelta(days=days)
+
+
+def fill_every_row(page, hours="2", workbook_page="3"):
+    for field in page.locator("input.hours").all():
+        field.fill(hours)
+    for field in page.locator("input.page").all():
+        field.fill(workbook_page)
+
+
+@WIDTHS
+def test_the_facilitator_pages_pass_axe(
+    page, live_server, own_facilitator, live_class, pinned_clock, audit, screenshot, size, viewport
+):
+    page.set_viewport_size(viewport)
+    page.goto(f"{live_server.url}{reverse('login')}")
+    audit.check(f"login {size}")
+    log_in(page, live_server, own_facilitator)
+    audit.check(f"my classes {size}")
+
+    page.goto(f"{live_server.url}{reverse('classes:attendance', args=[live_class.pk])}")
+    audit.check(f"class month {size}")
+    assert_fits_the_screen(page)
+    screenshot(f"a11y-class-month-{size}")
+
+    captured_day = days_ago(pinned_clock, 2)
+    page.goto(f"{live_server.url}{session_url('capture', live_class, captured_day)}")
+    expect(page.get_by_role("heading", name="Capture attendance")).to_be_visible()
+    audit.check(f"capture {size}")
+    assert_fits_the_screen(page)
+    # Each learner's fields are named with the learner: "Hours present — Thandi Mokoena".
+    for enrolment in live_class.enrolments.select_related("learner"):
+        name = f"{enrolment.learner.first_names} {enrolment.learner.surname}"
+        expect(page.get_by_label(f"Hours present — {name}", exact=True)).to_have_count(1)
+        expect(page.get_by_label(f"Last page done — {name}", exact=True)).to_have_count(1)
+    fill_every_row(page)
+    page.locator("input.hours").first.fill("5")
+    page.get_by_role("button", name="Save attendance").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    audit.check(f"capture with errors {size}")
+    page.locator("input.hours").first.fill("2")
+    page.get_by_role("button", name="Save attendance").click()
+    expect(page.get_by_text("Recorded by")).to_be_visible()
+    audit.check(f"session detail {size}")
+    assert_fits_the_screen(page)
+    screenshot(f"a11y-session-detail-{size}")
+
+    page.get_by_role("link", name="Correct").click()
+    expect(page.get_by_role("heading", name="Correct attendance")).to_be_visible()
+    audit.check(f"correct {size}")
+    page.get_by_role("button", name="Save correction").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    audit.check(f"correct with errors {size}")
+
+    page.goto(f"{live_server.url}{session_url('not_held', live_class, days_ago(pinned_clock, 1))}")
+    expect(page.get_by_role("heading", name="Session did not happen")).to_be_visible()
+    audit.check(f"not held {size}")
+
+    page.goto(f"{live_server.url}{session_url('void', live_class, captured_day)}")
+    expect(page.get_by_role("heading", name="Forbidden")).to_be_visible()
+    audit.check(f"403 {size}")
+    page.goto(f"{live_server.url}{reverse('classes:attendance', args=[live_class.pk + 1000])}")
+    expect(page.get_by_role("heading", name="Not found")).to_be_visible()
+    audit.check(f"404 {size}")
+    assert_fits_the_screen(page)
+    screenshot(f"a11y-404-{size}")
+
+    print(f"\n{audit.report()}")
+    audit.assert_no_failures()
+
+
+@WIDTHS
+def test_the_office_pages_for_a_class_pass_axe(
+    page,
+    live_server,
+    own_facilitator,
+    office_admin,
+    live_class,
+    pinned_clock,
+    audit,
+    size,
+    viewport,
+):
+    page.set_viewport_size(viewport)
+    day = days_ago(pinned_clock, 3)
+    log_in(page, live_server, own_facilitator)
+    page.goto(f"{live_server.url}{session_url('capture', live_class, day)}")
+    fill_every_row(page)
+    page.get_by_role("button", name="Save attendance").click()
+    expect(page.get_by_text("Recorded by")).to_be_visible()
+    page.context.clear_cookies()
+
+    log_in(page, live_server, office_admin, heading="Classes")
+    audit.check(f"classes (office) {size}")
+    page.goto(f"{live_server.url}{session_url('void', live_class, day)}")
+    expect(page.get_by_role("heading", name="Void this session")).to_be_visible()
+    audit.check(f"void {size}")
+    page.get_by_label("Reason").fill(" ")  # past the browser's "required", refused by the server
+    page.get_by_role("button", name="Void the session").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    audit.check(f"void with errors {size}")
+
+    print(f"\n{audit.report()}")
+    audit.assert_no_failures()
+
+
+@WIDTHS
+def test_the_locked_out_page_passes_axe(page, live_server, own_facilitator, audit, size, viewport):
+    page.set_viewport_size(viewport)
+    page.goto(f"{live_server.url}{reverse('login')}")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        page.get_by_label("Username").fill(own_facilitator.username)
+        page.get_by_label("Password").fill(PASSWORD + "-wrong")
+        page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Log-in paused")).to_be_visible()
+    audit.check(f"429 {size}")
+
+    print(f"\n{audit.report()}")
+    audit.assert_no_failures()
+
+
+def test_the_first_tab_offers_to_skip_to_the_content(
+    page, live_server, own_facilitator, live_class
+):
+    log_in(page, live_server, own_facilitator)
+    page.goto(f"{live_server.url}{reverse('classes:attendance', args=[live_class.pk])}")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("main")).to_be_focused()
+    # The next Tab goes to the page's own first link, past the top bar.
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("navigation", name="Breadcrumb").get_by_role("link")).to_be_focused()
