@@ -649,6 +649,8 @@ class SessionHistoryChange(models.Model):
         return f"{self.learner}: {self.hours_before} → {self.hours_after} h"
 
 
-# The reports' own table lives beside the reports; importing it here is how Django
-# finds it as a model of this app.
+# The reports' own table and the signed registers' live beside the reports and the
+# paper register (classes/reports/, classes/registers/); importing them here is how
+# Django finds them as models of this app.
+from classes.registers.models import SignedRegister  # noqa: E402, F401
 from classes.reports.models import ExcessiveHoursResolution  # noqa: E402, F401

@@ -42,6 +42,8 @@ OFFICE_ADMIN_PERMISSIONS = {
         "sessionhistorychange": ("view",),
         "learnerattendance": ("view",),
         "classstatushistory": ("view",),
+        # Uploaded on the session page (append-only): the admin lists and downloads them.
+        "signedregister": ("view",),
         # The staff report pages, and recording what was done about excessive hours
         # (append-only: no change or delete).
         "excessivehoursresolution": ("view", "add", "view_reports"),
