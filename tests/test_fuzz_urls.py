@@ -49,6 +49,7 @@ from classes.models import (
     ScheduleException,
     SchedulePause,
 )
+from classes.registers.models import SignedRegister
 from classes.roles import OFFICE_ADMINS
 from classes.services import (
     LearnerEntry,
@@ -58,7 +59,9 @@ from classes.services import (
     mark_session_not_held,
 )
 from classes.services.excessive_hours import record_resolution
+from classes.services.signed_registers import upload_signed_register
 from progression.services import ProgressionService
+from tests.classes.scan_files import PDF, upload
 from tests.conftest import MONDAY, WEDNESDAY
 from tests.factories import ClassFactory, UserFactory
 from tests.test_access_matrix import Route, all_routes, url_for
@@ -89,6 +92,7 @@ HIDDEN_PARAMETERS = {
     "admin:autocomplete": ("term", "app_label", "model_name", "field_name", "page"),
     "classes:attendance": ("month",),
     "classes:my_classes": ("page", "q", "status", "facilitator"),
+    "classes:month_register_pdf": ("month",),
     "login": ("next",),
     "admin:login": ("next",),
 }
@@ -134,8 +138,13 @@ OUR_ADMIN_VIEWS = {
     "admin:progression_hourslog_manual",
     "admin:progression_hourslog_export",
     "admin:progression_progression_portfolio",
+    "admin:classes_signedregister_file",
 }
 PERSONAS = ("anonymous", "facilitator", "office_admin", "superuser")
+
+
+def signed_register_file():
+    return upload("register.pdf", PDF)
 
 
 class Rollback(Exception):
@@ -200,6 +209,10 @@ def world(scheduled_class, own_facilitator, admin_user, media_root):
     change_class_status(
         klass=draft, status=Class.Status.ACTIVE, changed_by=admin_user, reason="Starts"
     )
+    # Monday's signed register: its download and the admin's have a real row.
+    upload_signed_register(
+        klass=klass, session_date=MONDAY, file=signed_register_file(), uploaded_by=own_facilitator
+    )
     office = UserFactory(username="office.fuzz", is_staff=True)
     office.groups.add(Group.objects.get(name=OFFICE_ADMINS))
     # A failed login: the axes tables have rows too.
@@ -211,6 +224,9 @@ def sample_urls(route: Route, klass) -> list[str]:
     """The access matrix's URL (with an existing row's id for admin object pages);
     for capture and not-held also the URL of a pending session."""
     urls = [sample_url(route, klass)]
+    if route.key == "classes:signed_register":
+        scan = SignedRegister.objects.get()
+        urls = [reverse(route.name, args=[klass.pk, MONDAY, scan.pk])]
     if route.key in ("classes:capture", "classes:not_held"):
         urls.append(reverse(route.name, args=[klass.pk, PENDING_DATE]))
     return urls

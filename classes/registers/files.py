@@ -7,12 +7,12 @@ from django.http import FileResponse
 from attendance_project.parsing import safe_filename
 from classes.registers.models import SignedRegister
 
-CONTENT_TYPES = {
+CONTENT_TYPES: dict[str, str] = {
     SignedRegister.Kind.JPEG: "image/jpeg",
     SignedRegister.Kind.PNG: "image/png",
     SignedRegister.Kind.PDF: "application/pdf",
 }
-EXTENSIONS = {SignedRegister.Kind.JPEG: "jpg", SignedRegister.Kind.PNG: "png"}
+EXTENSIONS: dict[str, str] = {SignedRegister.Kind.JPEG: "jpg", SignedRegister.Kind.PNG: "png"}
 
 
 def scan_download(scan: SignedRegister) -> FileResponse:

@@ -82,6 +82,7 @@ def csv_rows(
     *, today: datetime.date, using: str, facilitator_id: int | None = None
 ) -> Iterator[list]:
     sessions = missing_signed_registers(using=using, facilitator_id=facilitator_id)
+    # learner_count is the queryset's annotation, which the stubs cannot see.
     for session in sessions.iterator(chunk_size=CSV_BATCH):
         klass = session.klass
         yield [
@@ -89,7 +90,7 @@ def csv_rows(
             klass.code,
             klass.client.name,
             session.session_date.isoformat(),
-            session.learner_count,
+            session.learner_count,  # type: ignore[attr-defined]
             _name(session.captured_by),
             # The site's time, as the pages show it.
             f"{timezone.localtime(session.captured_at):%Y-%m-%d %H:%M}"

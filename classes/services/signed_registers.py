@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files import File
 from django.db import transaction
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from attendance_project.errors import ServiceError
@@ -43,7 +44,7 @@ def upload_signed_register(
     klass: Class,
     session_date: datetime.date,
     file: File | None,
-    uploaded_by: AbstractBaseUser,
+    uploaded_by: User,
     submission: Submission | None = None,
 ) -> SignedRegister:
     """Keep `file` as the signed register of the class's session on `session_date`.
@@ -60,7 +61,7 @@ def upload_signed_register(
     assert file is not None
     with transaction.atomic():
         record_submission(submission)
-        if not may_open(uploaded_by, klass):  # type: ignore[arg-type]
+        if not may_open(uploaded_by, klass):
             raise NotAllowed(NOT_ALLOWED.format(klass=klass))
         # The session row is locked: a void at the same moment (which returns the
         # session to pending) either commits first, and this upload is refused, or
@@ -78,6 +79,9 @@ def upload_signed_register(
             size_bytes=file.size,
             original_name=shown_name(file),
             uploaded_by=uploaded_by,
+            # The app's clock, like the session's captured_at (the column's default is
+            # the database's, for rows written by hand).
+            uploaded_at=timezone.now(),
         )
         # The storage writes the file now; should the row's INSERT fail after it, an
         # unreferenced file stays behind, never a row without its file.

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_POST
@@ -90,7 +91,7 @@ def upload(request, class_id: int, session_date: datetime.date):
         return replay_response(request, replay)
     except (InvalidSubmission, ScanRejected, SignedRegisterRefused, NotAllowed) as refused:
         return session_page(request, klass, session_date, problems=[refused.message], status=400)
-    size = f"{scan.size_bytes / (1024 * 1024):.1f} MB"
+    size = filesizeformat(scan.size_bytes)
     messages.success(
         request,
         UPLOADED_MESSAGE.format(

@@ -4,6 +4,7 @@ download, who may do each, and what the database keeps."""
 import pytest
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
+from django.template.defaultfilters import filesizeformat
 from django.test import Client
 from django.urls import reverse
 
@@ -24,7 +25,7 @@ from classes.services.signed_registers import (
 )
 from classes.views.registers import UPLOADED_MESSAGE
 from submissions.keys import FIELD_NAME, issue_key
-from tests.classes.conftest import MONDAY, WEDNESDAY, capture_monday
+from tests.classes.conftest import MONDAY, NOW, WEDNESDAY, capture_monday
 from tests.classes.scan_files import EXE, PDF, jpeg, pdf_of_size, png, upload
 from tests.factories import UserFactory
 
@@ -66,6 +67,7 @@ def test_a_photo_is_stored_under_a_name_of_our_own(scheduled_class, own_facilita
 
     assert (scan.session, scan.kind, scan.uploaded_by) == (captured, "jpeg", own_facilitator)
     assert scan.original_name == "IMG 0231 (2).JPG"
+    assert scan.uploaded_at == NOW  # the app's (pinned) clock, as for captured_at
     assert scan.size_bytes == len(jpeg())
     assert scan.file.name.startswith(f"signed-registers/class-{scheduled_class.pk}/2026-03-02-")
     assert scan.file.name.endswith(".jpeg")
@@ -192,7 +194,7 @@ def test_upload_shows_the_scan_and_a_better_one_replaces_it_on_the_page(
 
     assert first.redirect_chain == [(detail_url(scheduled_class), 302)]
     content = first.content.decode()
-    size = f"{len(jpeg()) / (1024 * 1024):.1f} MB"
+    size = filesizeformat(len(jpeg()))
     assert UPLOADED_MESSAGE.format(date="2 March 2026", kind="JPEG photo", size=size) in content
     assert "Uploaded by Thandi Mokoena" in content
     assert "Upload a better scan" in content
