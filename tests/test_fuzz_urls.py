@@ -101,6 +101,8 @@ PARAMETERS_OF = {"admin:progression_hourslog_export": "admin:progression_hourslo
 # Pages whose form starts from the query string (?learner=ID): Django's add pages
 # and the manual hours form. Their form's fields are query parameters too.
 FORM_FROM_QUERY = {"admin:progression_hourslog_manual"}
+# Answers that are files rather than pages.
+BINARY_TYPES = ("application/pdf", "image/")
 # A pending session too: the sample date (Monday) is captured, to reach corrections.
 PENDING_DATE = datetime.date(2026, 2, 25)
 
@@ -299,9 +301,13 @@ def send(persona: Persona, method: str, url: str, data, findings: Findings, labe
             status = response.status_code
             try:
                 if response.streaming:
-                    text = b"".join(response.streaming_content).decode(errors="replace")
+                    body = b"".join(response.streaming_content)
                 else:
-                    text = response.content.decode(errors="replace")
+                    body = response.content
+                # A PDF or an image (the paper register, a signed scan) is read to its
+                # end, but it is no page: no forms or links to read in it.
+                if not response.get("Content-Type", "").startswith(BINARY_TYPES):
+                    text = body.decode(errors="replace")
             except Exception as error:  # e.g. a CSV that broke off after its 200
                 findings.errors.append(f"{where}: {status}, then broke off ({error!r})")
             if status >= 500:
