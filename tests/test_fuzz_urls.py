@@ -131,6 +131,10 @@ OURS = Depth(per_parameter=HALF, all_fields=HALF, per_field=1, by_persona=True)
 # each of the 25 models: values in turn across the models, a share per page. This
 # keeps the run near a minute; the parsers they call are ours (test_parsing.py).
 DJANGO_ADMIN = Depth(per_parameter=0.25, all_fields=1, per_field=0.2)
+# The PDF registers: each answer costs a second of rendering, and their one parameter
+# (month) is parse_month's, which the class page (classes:attendance) gets in full.
+PDF_PAGES = {"classes:register_pdf", "classes:month_register_pdf"}
+PDF_DEPTH = Depth(per_parameter=2, all_fields=1, per_field=0, by_persona=True)
 # A page refusing this persona (a login redirect, 403, 404) before reading anything:
 # every parameter at once, and a POST.
 REFUSED = Depth(per_parameter=0, all_fields=1, per_field=0)
@@ -475,6 +479,8 @@ class Fuzz:
                 send(persona, "POST", url, data, self.findings, shown(value))
             return
         depth = OURS if not route.is_admin or route.key in OUR_ADMIN_VIEWS else DJANGO_ADMIN
+        if route.key in PDF_PAGES:
+            depth = PDF_DEPTH
         mine = persona if depth.by_persona else None
         page = read(text)
         parameters = query_parameters(route, page)

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from attendance_project.parsing import parse_month, safe_filename
@@ -48,7 +49,9 @@ def _pdf():
 def pdf_response(content: bytes, filename: str) -> HttpResponse:
     """A PDF shown in the browser (to print), saved under `filename`."""
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{safe_filename(filename)}"'
+    # Like attachment_header, but to open in the browser's viewer (non-ASCII names as
+    # RFC 6266's filename*).
+    response["Content-Disposition"] = content_disposition_header(False, safe_filename(filename))
     return response
 
 
