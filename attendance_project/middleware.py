@@ -10,10 +10,11 @@ from django.conf import settings
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import BadRequest
 from django.http import HttpResponse
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import patch_cache_control
 
 from attendance_project.parsing import EARLIEST, LATEST, has_nul, parse_id, parse_int
+from classes.registers.models import MAX_SIGNED_REGISTER_BYTES
 from progression.services import MAX_PORTFOLIO_BYTES
 
 REQUEST_TOO_LARGE = "The request is too large: at most {limit} bytes may be sent here."
@@ -25,21 +26,23 @@ DATE_PART_OUT_OF_RANGE = "The date to list is not a year, month or day."
 UPLOAD_OVERHEAD_BYTES = 1024 * 1024
 # URL names that take an upload, with their own limit. The portfolio is uploaded on
 # the intermediate page of the progressions list's "Mark complete" action, which
-# posts to the list itself.
+# posts to the list itself; a session's signed register on its own URL.
 UPLOAD_LIMITS = {
     "admin:progression_progression_changelist": MAX_PORTFOLIO_BYTES + UPLOAD_OVERHEAD_BYTES,
+    "classes:upload_signed_register": MAX_SIGNED_REGISTER_BYTES + UPLOAD_OVERHEAD_BYTES,
 }
 
 
-@cache
-def _upload_limits() -> dict[str, int]:
-    # Reversed once, at the first request: the URLconf is loaded by then. Compared
-    # with request.path, which like reverse() includes any SCRIPT_NAME prefix.
-    return {reverse(name): limit for name, limit in UPLOAD_LIMITS.items()}
-
-
-def body_limit(path: str) -> int:
-    return _upload_limits().get(path, settings.MAX_REQUEST_BODY_BYTES)
+def body_limit(path_info: str) -> int:
+    """The most a request to `path_info` may send: its URL's own limit when it takes
+    an upload, else MAX_REQUEST_BODY_BYTES. The path is resolved as Django's handler
+    resolves it (without any SCRIPT_NAME prefix), so URLs with parameters (a class,
+    a date) are matched by name."""
+    try:
+        name = resolve(path_info).view_name
+    except Resolver404:
+        return settings.MAX_REQUEST_BODY_BYTES
+    return UPLOAD_LIMITS.get(name, settings.MAX_REQUEST_BODY_BYTES)
 
 
 class RequestBodyLimitMiddleware:
@@ -60,7 +63,10 @@ class RequestBodyLimitMiddleware:
         length = parse_id(announced)
         if length is None:
             raise BadRequest(LENGTH_UNREADABLE)
-        limit = body_limit(request.path)
+        # Only a body larger than the default needs its URL resolved (uploads).
+        limit = settings.MAX_REQUEST_BODY_BYTES
+        if length > limit:
+            limit = body_limit(request.path_info)
         if length > limit:
             return HttpResponse(
                 REQUEST_TOO_LARGE.format(limit=limit),

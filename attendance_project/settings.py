@@ -195,11 +195,13 @@ STATIC_URL = "static/"
 # Where `collectstatic` writes and whitenoise serves from; each app server needs it.
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Uploaded files (learners' portfolios) go through Django's storage API: local disk
-# under MEDIA_ROOT here; another backend (S3 through django-storages, say) replaces it
-# by changing STORAGES["default"] alone. Several app servers need a shared storage.
+# Uploaded files (learners' portfolios, sessions' signed registers) go through
+# Django's storage API: local disk under MEDIA_ROOT here; another backend (S3 through
+# django-storages, say) replaces it by changing STORAGES["default"] alone. Several
+# app servers need a shared storage.
 # MEDIA_URL is never served publicly: portfolios are downloaded through the admin,
-# which checks the login and permission first.
+# signed registers through the session page or the admin, which check the login and
+# the class or permission first.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = env.str("MEDIA_URL", default="media/")
 STORAGES = {
@@ -214,8 +216,8 @@ STORAGES = {
 }
 
 # Request bodies larger than this are refused (413) before they are read, except on
-# the portfolio upload (attendance_project.middleware.UPLOAD_LIMITS). Forms here are
-# small: 1 MB holds any of them many times over.
+# the portfolio and signed-register uploads (attendance_project.middleware's
+# UPLOAD_LIMITS). Forms here are small: 1 MB holds any of them many times over.
 MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=1024 * 1024)
 
 # Facilitators may correct a captured session for this many days after capture;
@@ -256,5 +258,9 @@ LOGGING = {
     "loggers": {
         # django-axes logs every login at INFO; failures and lockouts are WARNINGs.
         "axes": {"level": "WARNING"},
+        # WeasyPrint (the PDF registers) logs each step of every PDF at INFO, and
+        # fontTools each font it subsets.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -15,6 +15,7 @@ from attendance_project.admin_mixins import (
 # Importing it extends the progression admin with classes, sessions and pages.
 from classes import admin_progression  # noqa: F401
 from classes.admin_enrolments import end_enrolments, enrol_from_admin
+from classes.admin_registers import SignedRegisterInline
 from classes.admin_sessions import CreditedFilter, credit_now, void_sessions
 from classes.models import (
     AttendanceSession,
@@ -417,7 +418,7 @@ class AttendanceSessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["klass__code"]
     ordering = ["-session_date", "klass__code"]
     readonly_fields = [f.name for f in AttendanceSession._meta.fields]
-    inlines = [LearnerAttendanceInline, SessionHistoryInline]
+    inlines = [LearnerAttendanceInline, SessionHistoryInline, SignedRegisterInline]
     actions = [void_sessions]
 
     class Media:

@@ -664,3 +664,8 @@ class SessionHistoryChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner}: {self.hours_before} → {self.hours_after} h"
+
+
+# The signed registers' table lives beside the paper register (classes/registers/);
+# importing it here is how Django finds it as a model of this app.
+from classes.registers.models import SignedRegister  # noqa: E402, F401

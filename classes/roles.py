@@ -42,6 +42,8 @@ OFFICE_ADMIN_PERMISSIONS = {
         "sessionhistorychange": ("view",),
         "learnerattendance": ("view",),
         "classstatushistory": ("view",),
+        # Uploaded on the session page (append-only): the admin lists and downloads them.
+        "signedregister": ("view",),
     },
     # Apps above classes (reports) add their own permissions to this group:
     # reports/roles.py.

@@ -3,6 +3,7 @@ import datetime
 from django.urls import path, register_converter
 
 from classes import views
+from classes.views import registers
 
 
 class IsoDateConverter:
@@ -54,5 +55,22 @@ urlpatterns = [
         "<int:class_id>/sessions/<isodate:session_date>/void/",
         views.void,
         name="void",
+    ),
+    # The register on paper and back (issue 12).
+    path(
+        "<int:class_id>/sessions/<isodate:session_date>/register.pdf",
+        registers.register_pdf,
+        name="register_pdf",
+    ),
+    path("<int:class_id>/register.pdf", registers.month_register, name="month_register_pdf"),
+    path(
+        "<int:class_id>/sessions/<isodate:session_date>/signed-register/",
+        registers.upload,
+        name="upload_signed_register",
+    ),
+    path(
+        "<int:class_id>/sessions/<isodate:session_date>/signed-register/<int:register_id>/",
+        registers.signed_register_file,
+        name="signed_register",
     ),
 ]

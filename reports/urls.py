@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reports.views import excessive_hours, reports
+from reports.views import excessive_hours, missing_registers, reports
 
 app_name = "reports"
 urlpatterns = [
@@ -22,4 +22,14 @@ urlpatterns = [
     path("class-monthly.csv", reports.class_monthly_csv, name="class_monthly_csv"),
     path("regulatory/", reports.regulatory, name="regulatory"),
     path("regulatory.csv", reports.regulatory_csv, name="regulatory_csv"),
+    path(
+        "missing-signed-registers/",
+        missing_registers.missing_signed_registers,
+        name="missing_signed_registers",
+    ),
+    path(
+        "missing-signed-registers.csv",
+        missing_registers.missing_signed_registers_csv,
+        name="missing_signed_registers_csv",
+    ),
 ]

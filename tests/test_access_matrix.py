@@ -92,6 +92,26 @@ MATRIX = {
         "GET": (TO_LOGIN, 403, 404, 404),  # facilitators may not void at all
         "POST": (TO_LOGIN, 403, 404, 404),
     },
+    # The paper register (issue 12): the PDFs of the sample (pending) session and of
+    # the class's month; an upload to a pending session is refused (400, nothing
+    # stored); the sample scan id is no scan (404 after the access checks). Captured
+    # sessions and real scans: tests/classes/test_signed_registers.py.
+    "classes:register_pdf": {
+        "GET": (TO_LOGIN, 200, 404, 200),
+        "POST": (TO_LOGIN, 405, 405, 405),
+    },
+    "classes:month_register_pdf": {
+        "GET": (TO_LOGIN, 200, 404, 200),
+        "POST": (TO_LOGIN, 405, 405, 405),
+    },
+    "classes:upload_signed_register": {
+        "GET": (TO_LOGIN, 405, 405, 405),
+        "POST": (TO_LOGIN, 400, 404, 400),
+    },
+    "classes:signed_register": {
+        "GET": (TO_LOGIN, 404, 404, 404),
+        "POST": (TO_LOGIN, 405, 405, 405),
+    },
     # Staff reports (reports.view_reports): facilitators get 403, not 404 (the reports
     # are no secret); reading them is GET only. The CSV of the class monthly report
     # needs a class (404 without one); the sample progression is not over its hours,
@@ -112,6 +132,8 @@ MATRIX = {
             "class_monthly",
             "regulatory",
             "regulatory_csv",
+            "missing_signed_registers",
+            "missing_signed_registers_csv",
         )
     },
     "reports:class_monthly_csv": {
@@ -143,7 +165,13 @@ ADMIN_PAGES_FOR_THE_ADMIN = {
     "admin:jsi18n",
 }
 # Sample values for the URL parameters.
-SAMPLE_KWARGS = {"object_id": "1", "content_type_id": "1", "id": "1", "app_label": "classes"}
+SAMPLE_KWARGS = {
+    "object_id": "1",
+    "content_type_id": "1",
+    "id": "1",
+    "app_label": "classes",
+    "register_id": "1",
+}
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 UNNAMED_ROUTE_SAMPLES = {"(?P<url>.*)$": "no-such-page/", "<path:object_id>/": "1/"}
 

@@ -49,6 +49,7 @@ from classes.models import (
     ScheduleException,
     SchedulePause,
 )
+from classes.registers.models import SignedRegister
 from classes.roles import OFFICE_ADMINS
 from classes.services import (
     LearnerEntry,
@@ -57,8 +58,10 @@ from classes.services import (
     correct_session,
     mark_session_not_held,
 )
+from classes.services.signed_registers import upload_signed_register
 from progression.services import ProgressionService
 from reports.services import record_resolution
+from tests.classes.scan_files import PDF, upload
 from tests.conftest import MONDAY, WEDNESDAY
 from tests.factories import ClassFactory, UserFactory
 from tests.test_access_matrix import Route, all_routes, url_for
@@ -89,6 +92,7 @@ HIDDEN_PARAMETERS = {
     "admin:autocomplete": ("term", "app_label", "model_name", "field_name", "page"),
     "classes:attendance": ("month",),
     "classes:my_classes": ("page", "q", "status", "facilitator"),
+    "classes:month_register_pdf": ("month",),
     "login": ("next",),
     "admin:login": ("next",),
 }
@@ -97,6 +101,8 @@ PARAMETERS_OF = {"admin:progression_hourslog_export": "admin:progression_hourslo
 # Pages whose form starts from the query string (?learner=ID): Django's add pages
 # and the manual hours form. Their form's fields are query parameters too.
 FORM_FROM_QUERY = {"admin:progression_hourslog_manual"}
+# Answers that are files rather than pages.
+BINARY_TYPES = ("application/pdf", "image/")
 # A pending session too: the sample date (Monday) is captured, to reach corrections.
 PENDING_DATE = datetime.date(2026, 2, 25)
 
@@ -125,6 +131,10 @@ OURS = Depth(per_parameter=HALF, all_fields=HALF, per_field=1, by_persona=True)
 # each of the 25 models: values in turn across the models, a share per page. This
 # keeps the run near a minute; the parsers they call are ours (test_parsing.py).
 DJANGO_ADMIN = Depth(per_parameter=0.25, all_fields=1, per_field=0.2)
+# The PDF registers: each answer costs a second of rendering, and their one parameter
+# (month) is parse_month's, which the class page (classes:attendance) gets in full.
+PDF_PAGES = {"classes:register_pdf", "classes:month_register_pdf"}
+PDF_DEPTH = Depth(per_parameter=2, all_fields=1, per_field=0, by_persona=True)
 # A page refusing this persona (a login redirect, 403, 404) before reading anything:
 # every parameter at once, and a POST.
 REFUSED = Depth(per_parameter=0, all_fields=1, per_field=0)
@@ -134,8 +144,13 @@ OUR_ADMIN_VIEWS = {
     "admin:progression_hourslog_manual",
     "admin:progression_hourslog_export",
     "admin:progression_progression_portfolio",
+    "admin:classes_signedregister_file",
 }
 PERSONAS = ("anonymous", "facilitator", "office_admin", "superuser")
+
+
+def signed_register_file():
+    return upload("register.pdf", PDF)
 
 
 class Rollback(Exception):
@@ -200,6 +215,10 @@ def world(scheduled_class, own_facilitator, admin_user, media_root):
     change_class_status(
         klass=draft, status=Class.Status.ACTIVE, changed_by=admin_user, reason="Starts"
     )
+    # Monday's signed register: its download and the admin's have a real row.
+    upload_signed_register(
+        klass=klass, session_date=MONDAY, file=signed_register_file(), uploaded_by=own_facilitator
+    )
     office = UserFactory(username="office.fuzz", is_staff=True)
     office.groups.add(Group.objects.get(name=OFFICE_ADMINS))
     # A failed login: the axes tables have rows too.
@@ -211,6 +230,9 @@ def sample_urls(route: Route, klass) -> list[str]:
     """The access matrix's URL (with an existing row's id for admin object pages);
     for capture and not-held also the URL of a pending session."""
     urls = [sample_url(route, klass)]
+    if route.key == "classes:signed_register":
+        scan = SignedRegister.objects.get()
+        urls = [reverse(route.name, args=[klass.pk, MONDAY, scan.pk])]
     if route.key in ("classes:capture", "classes:not_held"):
         urls.append(reverse(route.name, args=[klass.pk, PENDING_DATE]))
     return urls
@@ -283,9 +305,13 @@ def send(persona: Persona, method: str, url: str, data, findings: Findings, labe
             status = response.status_code
             try:
                 if response.streaming:
-                    text = b"".join(response.streaming_content).decode(errors="replace")
+                    body = b"".join(response.streaming_content)
                 else:
-                    text = response.content.decode(errors="replace")
+                    body = response.content
+                # A PDF or an image (the paper register, a signed scan) is read to its
+                # end, but it is no page: no forms or links to read in it.
+                if not response.get("Content-Type", "").startswith(BINARY_TYPES):
+                    text = body.decode(errors="replace")
             except Exception as error:  # e.g. a CSV that broke off after its 200
                 findings.errors.append(f"{where}: {status}, then broke off ({error!r})")
             if status >= 500:
@@ -453,6 +479,8 @@ class Fuzz:
                 send(persona, "POST", url, data, self.findings, shown(value))
             return
         depth = OURS if not route.is_admin or route.key in OUR_ADMIN_VIEWS else DJANGO_ADMIN
+        if route.key in PDF_PAGES:
+            depth = PDF_DEPTH
         mine = persona if depth.by_persona else None
         page = read(text)
         parameters = query_parameters(route, page)

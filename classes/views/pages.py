@@ -37,6 +37,7 @@ from classes.services.corrections import (
     may_undo_not_held,
 )
 from classes.stored_plan import planned_sessions, waiting_sessions
+from classes.views.register_parts import signed_register_context
 
 CLASSES_PER_PAGE = 25
 # The oldest waiting sessions shown above My classes; the rest are one tap away.
@@ -121,7 +122,12 @@ def class_attendance(request, class_id: int):
 @login_required
 @require_GET
 def session_detail(request, class_id: int, session_date: datetime.date):
-    klass = class_for(request.user, class_id)
+    return session_page(request, class_for(request.user, class_id), session_date)
+
+
+def session_page(request, klass: Class, session_date: datetime.date, *, problems=(), status=200):
+    """The session's page; a refused upload of its signed register shows it again
+    with the reason (`problems`) and a 400."""
     session = (
         AttendanceSession.objects.filter(klass=klass, session_date=session_date)
         .select_related("captured_by")
@@ -152,7 +158,9 @@ def session_detail(request, class_id: int, session_date: datetime.date):
             "correct_until": edit_window_ends(session) if recorded else None,
             "can_void": recorded and request.user.has_perm(VOID_PERMISSION),
             "can_undo_not_held": recorded and may_undo_not_held(request.user, session),
+            **signed_register_context(request, klass, session_date, session, problems),
         },
+        status=status,
     )
 
 
