@@ -9,11 +9,12 @@ from django.urls import reverse
 
 from classes.management.commands.load_demo import LOGINS
 from classes.models import AttendanceSession, Class, Enrolment, Schedule, SessionHistory
+from classes.registers.models import SignedRegister
 from learners.models import Client, Learner
 from progression.models import Progression
 from tests.conftest import SAST
 
-pytestmark = pytest.mark.usefixtures("ledger_checked")
+pytestmark = pytest.mark.usefixtures("ledger_checked", "media_root")
 
 # The demo is built relative to today: days a calendar can trip on (a Tuesday the 1st,
 # New Year's Eve late at night with the holidays in its last weeks, a Sunday).
@@ -64,6 +65,7 @@ def test_the_demo_loads_once_and_is_a_term_of_history_worth_looking_at(client, c
 
     statuses = set(AttendanceSession.objects.values_list("status", flat=True))
     assert {Status.CAPTURED, Status.CLIENT_CANCELLED, Status.AGENT_ABSENT} <= statuses
+    assert SignedRegister.objects.exists()
     actions = set(SessionHistory.objects.values_list("action", flat=True))
     assert {Action.CAPTURED, Action.CORRECTED, Action.VOIDED, Action.NOT_HELD} <= actions
 

@@ -4,9 +4,10 @@ agree as they would in production.
 
 What a newcomer then finds: captured sessions with varied attendance and pages, one
 session not held for each reason, a correction with its reason, a voided and
-recaptured session, a learner at risk (joined late: the schedule ends before their
-hours), learners over their hours on a capped programme, attendance not credited (a
-progression on hold for two weeks), and the last two weeks still waiting.
+recaptured session, a signed register uploaded, a learner at risk (joined late: the
+schedule ends before their hours), learners over their hours on a capped programme,
+attendance not credited (a progression on hold for two weeks), and the last two weeks
+still waiting.
 """
 
 from __future__ import annotations
@@ -15,12 +16,16 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
 
 from classes.models import AttendanceSession, Class
+from classes.registers.pdf import session_register_pdf
+from classes.registers.sheets import session_sheet
 from classes.schedule import PlannedSession, expand
 from classes.selectors import roster, schedule_spec
 from classes.services.capture import LearnerEntry, capture_session, mark_session_not_held
 from classes.services.corrections import correct_session, void_session
+from classes.services.signed_registers import upload_signed_register
 from progression.models import Progression
 from progression.services.status import put_on_hold, resume
 
@@ -58,6 +63,19 @@ def build_history(*, klass: Class, facilitator: User, admin: User, today: dateti
                 )
                 _record(klass, planned, facilitator, entries)
     _correct_one_learner(klass, sessions[2], admin)
+    _sign_first_register(klass, sessions, facilitator)
+
+
+def _sign_first_register(klass: Class, sessions: list[PlannedSession], user: User) -> None:
+    """The first captured session's paper register, "signed" and uploaded: the printed
+    register itself stands in for the scan."""
+    first = next(
+        p for p in sessions if klass.sessions.get(session_date=p.date).status == "captured"
+    )
+    sheet = session_sheet(klass=klass, session_date=first.date)
+    assert sheet is not None
+    scan = ContentFile(session_register_pdf(sheet), name=f"{klass.code}-{first.date}-signed.pdf")
+    upload_signed_register(klass=klass, session_date=first.date, file=scan, uploaded_by=user)
 
 
 def hold_for_two_weeks(*, progression: Progression, admin: User, start: datetime.date) -> None:
