@@ -22,9 +22,10 @@ from django.utils.formats import date_format
 from attendance_project.errors import ServiceError
 from attendance_project.parsing import parse_decimal
 from classes.models import AttendanceSession, Class, SessionHistory
-from classes.schedule import PlannedSession, session_on
-from classes.selectors import RosterLearner, may_open, roster, schedule_spec
+from classes.schedule import PlannedSession
+from classes.selectors import RosterLearner, may_open, roster
 from classes.services.session_rows import record_session
+from classes.stored_plan import planned_session_on
 from learners.models import Learner
 from progression.models import HoursLog
 from progression.services import HoursEntry, ProgressionError, ProgressionService, SessionFacts
@@ -173,14 +174,14 @@ def recordable_session(
     row: AttendanceSession | None = None,
 ) -> PlannedSession:
     """The planned session on `session_date` if it may be recorded now, else the
-    refusal raised: `recording_refusal` with the class's schedule loaded."""
-    spec = schedule_spec(klass)
-    planned = session_on(spec, session_date) if spec is not None else None
+    refusal raised: `recording_refusal` with the class's stored plan for that day
+    (one query; classes.stored_plan)."""
+    has_schedule, planned = planned_session_on(klass.pk, session_date)
     refusal = recording_refusal(
         klass=klass,
         session_date=session_date,
         planned=planned,
-        has_schedule=spec is not None,
+        has_schedule=has_schedule,
         # "Today" is the site's day: 00:30 in Johannesburg is already tomorrow in UTC.
         today=timezone.localdate(),
         user_may_open=may_open(user, klass),

@@ -15,15 +15,14 @@ from tests.classes.conftest import MONDAY, roster_ids
 from tests.factories import EnrolmentFactory, ScheduleFactory
 
 SIZES = [5, 30, 100]
-# The service, for the primary facilitator: the schedule (five queries), the roster,
-# the session's rows (one statement), the ledger rows and totals (one); and here, in
-# the test's own transaction, the service's SAVEPOINT and RELEASE (in production the
-# service's transaction is the outermost one: BEGIN and COMMIT, which are not counted).
-SERVICE_STATEMENTS = 10
+# The service, for the primary facilitator: BEGIN, the planned session (the stored
+# plan), the roster, the session's rows (one statement), the ledger rows and totals
+# (one), COMMIT. (Django counts BEGIN and COMMIT; in the test's own transaction they
+# are a SAVEPOINT and its RELEASE.)
+SERVICE_STATEMENTS = 6
 # The POST: the login session, the user, the user's two permission queries, the
-# class, the submission key, then the service's statements (its transaction is a
-# savepoint in the test's).
-VIEW_STATEMENTS = 16
+# class, then the service's statements with the submission key first.
+VIEW_STATEMENTS = 12
 
 
 @pytest.fixture
