@@ -23,13 +23,14 @@ from attendance_project.errors import ServiceError
 from attendance_project.parsing import parse_decimal
 from classes.models import AttendanceSession, Class, SessionHistory
 from classes.schedule import PlannedSession
-from classes.selectors import RosterLearner, may_open, roster
+from classes.selectors import RosterLearner, may_open
+from classes.services.recording_start import start_recording
 from classes.services.session_rows import record_session
 from classes.stored_plan import planned_session_on
 from learners.models import Learner
 from progression.models import HoursLog
 from progression.services import HoursEntry, ProgressionError, ProgressionService, SessionFacts
-from submissions.keys import Submission, record_submission
+from submissions.keys import Submission
 
 Status = AttendanceSession.Status
 
@@ -177,6 +178,17 @@ def recordable_session(
     refusal raised: `recording_refusal` with the class's stored plan for that day
     (one query; classes.stored_plan)."""
     has_schedule, planned = planned_session_on(klass.pk, session_date)
+    return _recordable(klass, session_date, user, has_schedule, planned, row)
+
+
+def _recordable(
+    klass: Class,
+    session_date: datetime.date,
+    user: AbstractBaseUser,
+    has_schedule: bool,
+    planned: PlannedSession | None,
+    row: AttendanceSession | None = None,
+) -> PlannedSession:
     refusal = recording_refusal(
         klass=klass,
         session_date=session_date,
@@ -209,9 +221,11 @@ def capture_session(
     of the form raises AlreadySubmitted before anything is checked or written.
     """
     with ledger_refusals(), transaction.atomic():
-        record_submission(submission)
-        planned = recordable_session(klass=klass, session_date=session_date, user=recorded_by)
-        learners = roster(klass, session_date)
+        start = start_recording(
+            klass=klass, session_date=session_date, submission=submission, with_roster=True
+        )
+        planned = _recordable(klass, session_date, recorded_by, start.has_schedule, start.planned)
+        learners = start.roster
         if not learners:
             raise SessionNotAvailable(NO_ROSTER.format(klass=klass, date=date_format(session_date)))
         values = check_entries(
@@ -259,10 +273,12 @@ def mark_session_not_held(
 ) -> AttendanceSession:
     """Record that the session did not happen (rule 7): no hours for anyone."""
     with transaction.atomic():
-        record_submission(submission)
+        start = start_recording(
+            klass=klass, session_date=session_date, submission=submission, with_roster=False
+        )
         if status not in NOT_HELD:
             raise CaptureRejected(problems=[Problem(NOT_HELD_STATUS_INVALID, field="status")])
-        planned = recordable_session(klass=klass, session_date=session_date, user=recorded_by)
+        planned = _recordable(klass, session_date, recorded_by, start.has_schedule, start.planned)
         return _record(
             klass,
             planned,
