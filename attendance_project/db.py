@@ -41,3 +41,11 @@ class PrimaryReplicaRouter:
     def allow_migrate(self, db, app_label, model_name=None, **hints):
         # The replica follows the primary; ops change the schema on the primary only.
         return False if db == REPLICA else None
+
+
+def hand_written_sql(connection) -> bool:
+    """Whether the hot paths (a capture's reads and writes, the ledger batch) send
+    their hand-written PostgreSQL statements on this connection, or take the ORM path
+    that every database supports (SQLite for `make run`). One switch, so that tests
+    can run the ORM path on PostgreSQL too (tests/conftest.py, `orm_path`)."""
+    return connection.vendor == "postgresql"

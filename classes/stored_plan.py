@@ -20,6 +20,33 @@ from classes.models import Class, PlannedSessionRow
 from classes.plan import parse_slots
 from classes.schedule import PlannedSession
 
+# Whether the class has a schedule at all, and its stored plan's row for the day (none
+# when the schedule produces no session that day): one round trip, on any database.
+PLANNED_ON = """
+SELECT EXISTS (SELECT 1 FROM class_schedules WHERE class_id = %(class_id)s) AS has_schedule,
+       p.slots, p.blocked_reason
+FROM (SELECT 1) AS one
+LEFT JOIN class_planned_sessions p ON p.class_id = %(class_id)s AND p.session_date = %(day)s
+"""
+
+
+def planned_session_on(class_id: int, day: datetime.date) -> tuple[bool, PlannedSession | None]:
+    """(has a schedule, the planned session on `day` or None), from the stored plan:
+    what recording a session needs to know of the schedule, without expanding it."""
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(PLANNED_ON, {"class_id": class_id, "day": day})
+        has_schedule, slots, reason = cursor.fetchone()
+    return planned_from_row(day, has_schedule, slots, reason)
+
+
+def planned_from_row(
+    day: datetime.date, has_schedule, slots: str | None, reason: str | None
+) -> tuple[bool, PlannedSession | None]:
+    """PLANNED_ON's row as (has a schedule, the planned session or None)."""
+    if slots is None:
+        return bool(has_schedule), None
+    return True, PlannedSession(day, parse_slots(slots, day.weekday()), reason or None)
+
 
 class RemainingSession(NamedTuple):
     """A planned session still to come: what a projection needs of it."""

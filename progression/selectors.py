@@ -38,6 +38,25 @@ def in_progress_on(day: datetime.date) -> Q:
     )
 
 
+def in_progress_on_sql(progression: str) -> str:
+    """`in_progress_on` as SQL, for hand-written statements (the ledger's batch, the
+    capture roster): a condition on the `learner_lp_tracking` row aliased
+    `progression`, with the day as the named parameter `%(day)s`. The same rule,
+    spelled for the database; tests/progression/test_in_progress_on.py holds the two
+    to the same answers."""
+    return f"""(
+    EXISTS (
+        SELECT 1 FROM learner_lp_tracking_status_history ips
+        WHERE ips.tracking_id = {progression}.id AND ips.effective_date = %(day)s
+          AND ips.new_status = 'in_progress')
+    OR (
+        SELECT ipb.new_status FROM learner_lp_tracking_status_history ipb
+        WHERE ipb.tracking_id = {progression}.id AND ipb.effective_date < %(day)s
+        ORDER BY ipb.effective_date DESC, ipb.id DESC
+        LIMIT 1) = 'in_progress'
+)"""
+
+
 def has_progression_in_progress_on(
     *, programme_id: int, day: datetime.date, learner_id=None
 ) -> Exists:

@@ -14,6 +14,7 @@ import dataclasses
 import datetime
 import time
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -131,9 +132,13 @@ def reissue_or_keep(post, *, user: AbstractBaseUser, purpose: str) -> str:
     return post.get(FIELD_NAME)
 
 
+# Named parameters, so that a service may send it as the first part of its
+# transaction's first statement (classes.services.recording_start): the key is still
+# recorded before anything else is checked or written.
 RECORD = """
-INSERT INTO {table} (key, purpose, submitted_by_id, outcome_url, submitted_at)
-VALUES (%s, %s, %s, %s, %s)
+INSERT INTO form_submissions (key, purpose, submitted_by_id, outcome_url, submitted_at)
+VALUES (%(submission_key)s, %(submission_purpose)s, %(submission_user_id)s,
+        %(submission_outcome_url)s, %(submission_at)s)
 ON CONFLICT (key) DO NOTHING
 RETURNING key
 """
@@ -151,21 +156,28 @@ def record_submission(submission: Submission | None) -> None:
     """
     if submission is None:
         return
-    assert connection.in_atomic_block, "record_submission belongs inside the write's transaction"
-    table = connection.ops.quote_name(FormSubmission._meta.db_table)
-    key = submission.key if connection.vendor == "postgresql" else submission.key.hex
     with connection.cursor() as cursor:
-        cursor.execute(
-            RECORD.format(table=table),
-            [
-                key,
-                submission.purpose[:100],
-                submission.user_id,
-                submission.outcome_url,
-                timezone.now(),
-            ],
-        )
+        cursor.execute(RECORD, record_parameters(submission))
         recorded = cursor.fetchone() is not None
+    check_recorded(submission, recorded=recorded)
+
+
+def record_parameters(submission: Submission) -> dict[str, Any]:
+    """RECORD's parameters for this submission, in the caller's transaction."""
+    assert connection.in_atomic_block, "record_submission belongs inside the write's transaction"
+    return {
+        "submission_key": submission.key
+        if connection.vendor == "postgresql"
+        else submission.key.hex,
+        "submission_purpose": submission.purpose[:100],
+        "submission_user_id": submission.user_id,
+        "submission_outcome_url": submission.outcome_url,
+        "submission_at": timezone.now(),
+    }
+
+
+def check_recorded(submission: Submission, *, recorded: bool) -> None:
+    """After RECORD: a replay (the key was there) or a key too old is refused."""
     if not recorded:
         earlier = FormSubmission.objects.select_related("submitted_by").get(key=submission.key)
         raise AlreadySubmitted(earlier)

@@ -11,6 +11,7 @@ import pytest
 from django.db import transaction
 from django.db.backends.postgresql.operations import DatabaseOperations
 
+from attendance_project import db
 from progression.selectors import ledger_mismatches
 from tests.clients import FormClient
 from tests.factories import (
@@ -81,6 +82,19 @@ def scheduled_class(klass, now):
     for surname in ("Dlamini", "Nkosi", "Pretorius"):
         EnrolmentFactory(klass=klass, learner__surname=surname)
     return klass
+
+
+HAND_WRITTEN_SQL, ORM = "hand-written SQL", "ORM"
+
+
+@pytest.fixture(params=[HAND_WRITTEN_SQL, ORM])
+def both_paths(request, monkeypatch):
+    """The test runs twice: on the hot paths' hand-written PostgreSQL statements, and on
+    the ORM path that other databases take (SQLite, for `make run`): the one switch,
+    attendance_project.db.hand_written_sql, turned off."""
+    if request.param == ORM:
+        monkeypatch.setattr(db, "hand_written_sql", lambda connection: False)
+    return request.param
 
 
 def assert_ledger_consistent() -> None:

@@ -21,14 +21,16 @@ from django.utils.formats import date_format
 
 from attendance_project.errors import ServiceError
 from attendance_project.parsing import parse_decimal
-from classes.models import AttendanceSession, Class, LearnerAttendance, SessionHistory
-from classes.schedule import PlannedSession, session_on
-from classes.selectors import RosterLearner, may_open, roster, schedule_spec, session_facts
-from classes.services.history import LearnerChange, record_history
+from classes.models import AttendanceSession, Class, SessionHistory
+from classes.schedule import PlannedSession
+from classes.selectors import RosterLearner, may_open
+from classes.services.recording_start import start_recording
+from classes.services.session_rows import record_session
+from classes.stored_plan import planned_session_on
 from learners.models import Learner
 from progression.models import HoursLog
-from progression.services import HoursEntry, ProgressionError, ProgressionService
-from submissions.keys import Submission, record_submission
+from progression.services import HoursEntry, ProgressionError, ProgressionService, SessionFacts
+from submissions.keys import Submission
 
 Status = AttendanceSession.Status
 
@@ -181,14 +183,25 @@ def recordable_session(
     row: AttendanceSession | None = None,
 ) -> PlannedSession:
     """The planned session on `session_date` if it may be recorded now, else the
-    refusal raised: `recording_refusal` with the class's schedule loaded."""
-    spec = schedule_spec(klass)
-    planned = session_on(spec, session_date) if spec is not None else None
+    refusal raised: `recording_refusal` with the class's stored plan for that day
+    (one query; classes.stored_plan)."""
+    has_schedule, planned = planned_session_on(klass.pk, session_date)
+    return _recordable(klass, session_date, user, has_schedule, planned, row)
+
+
+def _recordable(
+    klass: Class,
+    session_date: datetime.date,
+    user: AbstractBaseUser,
+    has_schedule: bool,
+    planned: PlannedSession | None,
+    row: AttendanceSession | None = None,
+) -> PlannedSession:
     refusal = recording_refusal(
         klass=klass,
         session_date=session_date,
         planned=planned,
-        has_schedule=spec is not None,
+        has_schedule=has_schedule,
         # "Today" is the site's day: 00:30 in Johannesburg is already tomorrow in UTC.
         today=timezone.localdate(),
         user_may_open=may_open(user, klass),
@@ -217,9 +230,11 @@ def capture_session(
     of the form raises AlreadySubmitted before anything is checked or written.
     """
     with ledger_refusals(), transaction.atomic():
-        record_submission(submission)
-        planned = recordable_session(klass=klass, session_date=session_date, user=recorded_by)
-        learners = roster(klass, session_date)
+        start = start_recording(
+            klass=klass, session_date=session_date, submission=submission, with_roster=True
+        )
+        planned = _recordable(klass, session_date, recorded_by, start.has_schedule, start.planned)
+        learners = start.roster
         if not learners:
             raise SessionNotAvailable(NO_ROSTER.format(klass=klass, date=date_format(session_date)))
         values = check_entries(
@@ -231,17 +246,13 @@ def capture_session(
             lower_pages_confirmed=lower_pages_confirmed,
             rest_absent=rest_absent,
         )
-        session = _locked_session(klass, session_date, planned.hours)
-        _refuse_if_recorded_meanwhile(klass, planned, session)
-        LearnerAttendance.objects.bulk_create(
-            LearnerAttendance(
-                session=session,
-                learner_id=learner_id,
-                hours_trained=planned.hours,
-                hours_present=hours,
-                page_number=page,
-            )
-            for learner_id, (hours, page) in values.items()
+        session = _record(
+            klass,
+            planned,
+            status=Status.CAPTURED,
+            recorded_by=recorded_by,
+            values=values,
+            action=SessionHistory.Action.CAPTURED,
         )
         # Hours trained go to every roster learner, present or not (DESIGN §2), but
         # only those with a progression in progress on the LP can be credited now.
@@ -250,20 +261,14 @@ def capture_session(
             ProgressionService.log_hours_batch(
                 entries=[HoursEntry(pk, planned.hours, values[pk][0]) for pk in credited],
                 source=HoursLog.Source.ATTENDANCE,
-                session=session_facts(session, klass),
+                session=SessionFacts(
+                    session_id=session.pk,
+                    session_date=session_date,
+                    class_id=klass.pk,
+                    programme_id=klass.programme_id,
+                ),
                 created_by=recorded_by,
             )
-        _mark_recorded(session, Status.CAPTURED, recorded_by)
-        record_history(
-            session=session,
-            action=SessionHistory.Action.CAPTURED,
-            status_before=Status.PENDING,
-            changed_by=recorded_by,
-            changes=[
-                LearnerChange(learner_id, hours_after=hours, page_after=page)
-                for learner_id, (hours, page) in values.items()
-            ],
-        )
     return session
 
 
@@ -278,79 +283,64 @@ def mark_session_not_held(
 ) -> AttendanceSession:
     """Record that the session did not happen (rule 7): no hours for anyone."""
     with transaction.atomic():
-        record_submission(submission)
+        start = start_recording(
+            klass=klass, session_date=session_date, submission=submission, with_roster=False
+        )
         if status not in NOT_HELD:
             raise CaptureRejected(problems=[Problem(NOT_HELD_STATUS_INVALID, field="status")])
-        planned = recordable_session(klass=klass, session_date=session_date, user=recorded_by)
-        session = _locked_session(klass, session_date, planned.hours)
-        _refuse_if_recorded_meanwhile(klass, planned, session)
-        session.notes = clean_text(notes)
-        _mark_recorded(session, status, recorded_by)
-        record_history(
-            session=session,
+        planned = _recordable(klass, session_date, recorded_by, start.has_schedule, start.planned)
+        return _record(
+            klass,
+            planned,
+            status=status,
+            recorded_by=recorded_by,
+            values={},
             action=SessionHistory.Action.NOT_HELD,
-            status_before=Status.PENDING,
-            changed_by=recorded_by,
-            reason=session.notes,
+            notes=clean_text(notes),
         )
-    return session
 
 
-def _refuse_if_recorded_meanwhile(
-    klass: Class, planned: PlannedSession, session: AttendanceSession
-) -> None:
-    """Rule 5 asked again under the session's row lock: a concurrent submit that won
-    the lock is seen here, whatever the checks before the lock said."""
+def _record(
+    klass: Class,
+    planned: PlannedSession,
+    *,
+    status: str,
+    recorded_by: AbstractBaseUser,
+    values: dict[int, tuple[Decimal, int | None]],
+    action: str,
+    notes: str = "",
+) -> AttendanceSession:
+    """The session's rows written (classes.services.session_rows), or the refusal.
+
+    Rule 5 is asked again under the session's row lock: a concurrent submit that won
+    the lock has made the row no longer pending, whatever the checks before the lock
+    said, and nothing was written; recording_refusal words the answer."""
+    session = record_session(
+        klass=klass,
+        session_date=planned.date,
+        hours=planned.hours,
+        status=status,
+        recorded_by=recorded_by,
+        values=values,
+        action=action,
+        notes=notes,
+    )
+    if session is not None:
+        return session
+    # Read after the lock was granted: the winner's row, and who recorded it.
+    row = AttendanceSession.objects.select_related("captured_by").get(
+        klass=klass, session_date=planned.date
+    )
     refusal = recording_refusal(
         klass=klass,
-        session_date=session.session_date,
+        session_date=planned.date,
         planned=planned,
         has_schedule=True,
         today=timezone.localdate(),
-        row=session,
+        row=row,
     )
-    if refusal is not None:
-        raise refusal
-
-
-def _locked_session(klass: Class, session_date: datetime.date, hours: Decimal) -> AttendanceSession:
-    """The session row, created if missing, locked until the transaction ends.
-
-    Two submits at once (double tap, second tab, second facilitator) both reach
-    this point; the INSERT ... ON CONFLICT DO NOTHING lets exactly one row exist, and
-    the row lock makes the second wait here until the first commits, then see its
-    status and stop (rule 5). A SELECT first would let both go on.
-    """
-    AttendanceSession.objects.bulk_create(
-        [AttendanceSession(klass=klass, session_date=session_date, scheduled_hours=hours)],
-        ignore_conflicts=True,
-    )
-    # No select_related here: when the row was changed while we waited for its lock,
-    # PostgreSQL re-reads the locked row but not the joined user row, which would
-    # come back as it was before (NULL). SessionAlreadyRecorded loads the user itself.
-    session = AttendanceSession.objects.select_for_update().get(
-        klass=klass, session_date=session_date
-    )
-    session.scheduled_hours = hours
-    return session
-
-
-def _mark_recorded(session: AttendanceSession, status: str, user: AbstractBaseUser) -> None:
-    session.status = status
-    session.captured_by = user
-    session.captured_at = timezone.now()
-    session.version += 1
-    session.save(
-        update_fields=[
-            "status",
-            "scheduled_hours",
-            "notes",
-            "captured_by",
-            "captured_at",
-            "version",
-            "updated_at",
-        ]
-    )
+    assert refusal is not None, "a session that is not pending cannot be recorded"
+    raise refusal
 
 
 def check_entries(

@@ -13,8 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from classes.forms import CaptureForm, NotHeldForm, parse
 from classes.models import AttendanceSession
-from classes.schedule import session_on
-from classes.selectors import class_for, roster, schedule_spec
+from classes.selectors import class_for, roster
 from classes.services import (
     CaptureRejected,
     NotAllowed,
@@ -75,10 +74,11 @@ def capture(request, class_id: int, session_date: datetime.date):
                 CAPTURED_MESSAGE.format(date=date_format(session_date), count=len(entries)),
             )
             return redirect(detail_url(klass, session_date))
-    else:
-        refused = _not_recordable(klass, session_date, request.user)
-        if refused is not None:
-            return _refused(request, klass, session_date, refused)
+    # The form (again): the planned session from the one recordability rule, asked
+    # once (on a GET with the session's row: a recorded one is not offered again).
+    planned, refused = _recordable(klass, session_date, request.user, request.method == "GET")
+    if refused is not None:
+        return _refused(request, klass, session_date, refused)
     learners = roster(klass, session_date)
     # Every row starts unset; the page starts at the learner's previous page, which may
     # stay as it is (issue 12, point 2).
@@ -88,7 +88,6 @@ def capture(request, class_id: int, session_date: datetime.date):
     }
     if request.method == "POST":
         _, values, _ = entries_from_post(request.POST, values)
-    planned = session_on(schedule_spec(klass), session_date)
     context.update(
         {
             "submission_key": form_key(request),
@@ -143,22 +142,25 @@ def not_held(request, class_id: int, session_date: datetime.date):
             )
             return redirect(detail_url(klass, session_date))
     else:
-        refused = _not_recordable(klass, session_date, request.user)
+        _, refused = _recordable(klass, session_date, request.user, True)
         if refused is not None:
             return _refused(request, klass, session_date, refused)
     status = 400 if context["problems"] else 200
     return render(request, "classes/not_held.html", context, status=status)
 
 
-def _not_recordable(klass, session_date, user):
-    """The refusal a GET shows, from the one recordability rule (the POST's service
-    asks the same rule)."""
-    row = AttendanceSession.objects.filter(klass=klass, session_date=session_date).first()
+def _recordable(klass, session_date, user, with_row: bool):
+    """(the planned session, None) if the session may be recorded, else (None, the
+    refusal to show): the one recordability rule, which the POST's service asks too.
+    `with_row`: with the session's row, so that a recorded session is refused."""
+    row = None
+    if with_row:
+        row = AttendanceSession.objects.filter(klass=klass, session_date=session_date).first()
     try:
-        recordable_session(klass=klass, session_date=session_date, user=user, row=row)
+        planned = recordable_session(klass=klass, session_date=session_date, user=user, row=row)
     except (SessionAlreadyRecorded, SessionNotAvailable, NotAllowed) as refused:
-        return refused
-    return None
+        return None, refused
+    return planned, None
 
 
 def _refused(request, klass, session_date, refused):

@@ -12,6 +12,7 @@ import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
@@ -19,6 +20,7 @@ from django.db.models import Case, DecimalField, F, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from attendance_project import db
 from learners.models import Learner
 from progression.models import (
     MAX_HOURS_PER_LOG_ROW,
@@ -29,6 +31,7 @@ from progression.models import (
 )
 from progression.selectors import progressions_in_progress_on
 from progression.services.errors import InvalidHours, NoInProgressProgression
+from progression.services.hours_sql import LOG_BATCH_NOW, LOG_SESSION_BATCH
 from progression.services.status import start_progression
 
 NO_IN_PROGRESS_PROGRESSION = "{learner} has no learning programme in progress."
@@ -164,6 +167,10 @@ class ProgressionService:
                     learner_id=first,
                 )
 
+        if db.hand_written_sql(connection):
+            return _log_batch_in_one_statement(
+                entries, amounts, source, session, created_by_id, log_date
+            )
         with transaction.atomic():
             progressions, day, class_id = _locked_progressions(learner_ids, session, log_date)
             rows = HoursLog.objects.bulk_create(
@@ -310,6 +317,80 @@ def _copy(row: HoursLog, trained: Decimal, present: Decimal, reverses_id: int | 
         session_id=row.session_id,
         reverses_id=reverses_id,
     )
+
+
+def _log_batch_in_one_statement(
+    entries: Sequence[HoursEntry],
+    amounts: dict[int, tuple[Decimal, Decimal]],
+    source: str,
+    session: SessionFacts | None,
+    created_by_id: int | None,
+    log_date: datetime.date | None,
+) -> list[HoursLog]:
+    """log_hours_batch on PostgreSQL: progressions/services/hours_sql.py's one
+    statement, then the refusal naming the first learner it could not credit (it
+    wrote nothing then), as the ORM path below refuses."""
+    learner_ids = [entry.learner_id for entry in entries]
+    day = session.session_date if session is not None else log_date
+    assert day is not None  # dated by the caller without a session
+    params: dict[str, Any] = {
+        "learners": learner_ids,
+        "trained": [amounts[pk][0] for pk in learner_ids],
+        "present": [amounts[pk][1] for pk in learner_ids],
+        "notes": [entry.notes or "" for entry in entries],
+        "programme_id": session.programme_id if session is not None else None,
+        "day": day,
+        "check_start": session is None,
+        "class_id": session.class_id if session is not None else None,
+        "source": source,
+        "session_id": session.session_id if session is not None else None,
+        "created_by": created_by_id,
+        "now": timezone.now(),
+    }
+    statement = LOG_SESSION_BATCH if session is not None else LOG_BATCH_NOW
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        found = {row[0]: row for row in cursor.fetchall()}
+    for learner_id in learner_ids:
+        if learner_id not in found:
+            if session is not None:
+                raise _no_progression_on_session_date(learner_id, session)
+            raise NoInProgressProgression(
+                NO_IN_PROGRESS_PROGRESSION.format(learner=_learner_name(learner_id)),
+                learner_id=learner_id,
+            )
+        _, progression_id, programme_id, class_id, start_date, _, _ = found[learner_id]
+        if session is None:
+            _check_started_by(
+                Progression(
+                    pk=progression_id,
+                    learner_id=learner_id,
+                    programme_id=programme_id,
+                    start_date=start_date,
+                ),
+                day,
+            )
+    rows = []
+    for entry in entries:
+        _, progression_id, programme_id, class_id, _, row_id, created_at = found[entry.learner_id]
+        row = HoursLog(
+            id=row_id,
+            learner_id=entry.learner_id,
+            programme_id=programme_id,
+            klass_id=session.class_id if session is not None else class_id,
+            progression_id=progression_id,
+            log_date=day,
+            hours_trained=amounts[entry.learner_id][0],
+            hours_present=amounts[entry.learner_id][1],
+            source=source,
+            session_id=session.session_id if session is not None else None,
+            created_by_id=created_by_id,
+            notes=entry.notes or "",
+            created_at=created_at,
+        )
+        row._state.adding, row._state.db = False, connection.alias
+        rows.append(row)
+    return rows
 
 
 def _locked_progressions(

@@ -23,13 +23,15 @@ from classes.services import (
     mark_session_not_held,
 )
 from classes.services import capture as texts
+from classes.services.schedule import rebuild_plan
 from learners.models import Learner
 from progression.models import HoursLog, Progression
 from progression.services import start_new_programme
 from tests.classes.conftest import MONDAY, WEDNESDAY, roster_ids
 from tests.factories import EnrolmentFactory, LearningProgrammeFactory, UserFactory
 
-pytestmark = pytest.mark.usefixtures("ledger_checked")
+# Both paths: the hand-written statements and the ORM path (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("ledger_checked", "both_paths")
 
 D = datetime.date
 
@@ -160,6 +162,8 @@ def test_a_blocked_date_is_refused_with_its_reason(
         resume_date=D(2026, 2, 23),
         reason="Client audit",
     )
+    # As the admin's save does: the stored plan, which a capture reads, follows.
+    rebuild_plan(klass=scheduled_class)
     refused = assert_refused(
         SessionNotAvailable, lambda: capture(scheduled_class, own_facilitator, day=blocked_day)
     )
@@ -191,6 +195,7 @@ def test_an_overridden_public_holiday_can_be_captured(
 ):
     time_machine.move_to(datetime.datetime(2026, 5, 1, 12, tzinfo=datetime.UTC), tick=False)
     scheduled_class.schedule.holiday_overrides.create(holiday_date=D(2026, 4, 27))
+    rebuild_plan(klass=scheduled_class)
     assert capture(scheduled_class, own_facilitator, day=D(2026, 4, 27)).status == "captured"
 
 

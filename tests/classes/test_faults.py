@@ -12,7 +12,8 @@ from classes.services import LearnerEntry, capture_session, correct_session, voi
 from progression.models import HoursLog, Progression
 from tests.classes.conftest import MONDAY, capture_monday, roster_ids
 
-pytestmark = pytest.mark.usefixtures("ledger_checked")
+# Both paths: the hand-written statements and the ORM path (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("ledger_checked", "both_paths")
 
 
 def fail_on_insert(table: str, condition: str) -> None:

@@ -20,6 +20,7 @@ from classes.services.capture import (
     NOT_SCHEDULED,
     recording_refusal,
 )
+from classes.services.schedule import rebuild_plan
 from tests.classes.conftest import MONDAY, WEDNESDAY, capture_monday, roster_ids
 
 TUESDAY = MONDAY + datetime.timedelta(days=1)
@@ -38,6 +39,8 @@ def exception_on_monday(klass, user):
     ScheduleException.objects.create(
         schedule=klass.schedule, exception_date=MONDAY, reason="Site closed for stocktake"
     )
+    # As the admin's save does: the stored plan, which recording reads, follows.
+    rebuild_plan(klass=klass)
 
 
 def captured_on_monday(klass, user):

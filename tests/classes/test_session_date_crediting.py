@@ -17,7 +17,8 @@ from tests.classes.conftest import MONDAY, WEDNESDAY, capture_monday, roster_ids
 from tests.conftest import assert_ledger_consistent
 from tests.factories import ClassFactory, ScheduleFactory
 
-pytestmark = pytest.mark.usefixtures("ledger_checked")
+# Both paths: the hand-written statements and the ORM path (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("ledger_checked", "both_paths")
 
 TUESDAY = datetime.date(2026, 3, 3)
 

@@ -5,9 +5,11 @@ admins' "credit now" (DESIGN rule 8, issue 9 finding 7)."""
 import datetime
 
 import pytest
+from django.db import connection
 
 from progression.models import Progression
-from progression.selectors import progressions_in_progress_on
+from progression.selectors import in_progress_on as progression_in_progress_on
+from progression.selectors import in_progress_on_sql, progressions_in_progress_on
 from progression.services import mark_complete, put_on_hold, resume, start_new_programme
 from tests.conftest import MONDAY, WEDNESDAY
 from tests.factories import EnrolmentFactory
@@ -25,10 +27,34 @@ def progression(klass):
     return Progression.objects.get(learner=EnrolmentFactory(klass=klass).learner)
 
 
+IN_PROGRESS_ON_SQL = f"""
+SELECT p.id FROM learner_lp_tracking p
+WHERE p.learner_id = %(learner_id)s AND p.class_type_subject_id = %(programme_id)s
+  AND {in_progress_on_sql("p")}
+ORDER BY p.id
+"""
+
+
 def in_progress_on(progression, day):
     found = progressions_in_progress_on(
         learner_ids=[progression.learner_id], programme_id=progression.programme_id, day=day
     )
+    # The rule's SQL spelling (the ledger's one statement, the capture roster) agrees.
+    orm = Progression.objects.filter(
+        progression_in_progress_on(day),
+        learner_id=progression.learner_id,
+        programme_id=progression.programme_id,
+    ).order_by("pk")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            IN_PROGRESS_ON_SQL,
+            {
+                "learner_id": progression.learner_id,
+                "programme_id": progression.programme_id,
+                "day": day,
+            },
+        )
+        assert [pk for (pk,) in cursor.fetchall()] == [p.pk for p in orm]
     return found.get(progression.learner_id)
 
 
