@@ -217,7 +217,7 @@ FROM class_enrolments e
 JOIN learners l ON l.id = e.learner_id
 WHERE e.class_id = %(class_id)s AND e.start_date <= %(day)s
   AND (e.end_date IS NULL OR e.end_date >= %(day)s)
-ORDER BY l.surname, l.first_names, e.learner_id
+ORDER BY lower(l.surname), lower(l.first_names), e.learner_id
 """
 ROSTER_LEARNER_FIELDS = ["id", "first_names", "surname"]
 

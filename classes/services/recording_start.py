@@ -37,7 +37,7 @@ WITH_ROSTER = """
 WITH {key} plan AS ({planned}), roster AS ({roster})
 SELECT {recorded}, plan.has_schedule, plan.slots, plan.blocked_reason, roster.*
 FROM plan LEFT JOIN roster ON true
-ORDER BY roster.surname, roster.first_names, roster.id
+ORDER BY lower(roster.surname), lower(roster.first_names), roster.id
 """
 WITHOUT_ROSTER = """
 WITH {key} plan AS ({planned})
