@@ -193,7 +193,7 @@ ROSTER_LEARNER_FIELDS = ["id", "first_names", "surname"]
 def roster(klass: Class, day: datetime.date) -> list[RosterLearner]:
     """The learners enrolled in the class on `day` (DESIGN rule 3), in one query."""
     if db.hand_written_sql(connection):
-        with connection.cursor() as cursor:
+        with db.statement_cursor(connection) as cursor:
             cursor.execute(
                 ROSTER, {"class_id": klass.pk, "programme_id": klass.programme_id, "day": day}
             )

@@ -91,7 +91,7 @@ def start_recording(
     }
     if submission is not None:
         params |= record_parameters(submission)
-    with connection.cursor() as cursor:
+    with db.statement_cursor(connection) as cursor:
         cursor.execute(STATEMENTS[(with_roster, submission is not None)], params)
         rows = cursor.fetchall()
     recorded, has_schedule, slots, reason = rows[0][:4]

@@ -117,7 +117,7 @@ def record_session(
         "present": [values[pk][0] for pk in learner_ids],
         "pages": [values[pk][1] for pk in learner_ids],
     }
-    with connection.cursor() as cursor:
+    with db.statement_cursor(connection) as cursor:
         cursor.execute(RECORD_SESSION, params)
         row = cursor.fetchone()
     if row is None:

@@ -348,7 +348,7 @@ def _log_batch_in_one_statement(
         "now": timezone.now(),
     }
     statement = LOG_SESSION_BATCH if session is not None else LOG_BATCH_NOW
-    with connection.cursor() as cursor:
+    with db.statement_cursor(connection) as cursor:
         cursor.execute(statement, params)
         found = {row[0]: row for row in cursor.fetchall()}
     for learner_id in learner_ids:
