@@ -145,12 +145,14 @@ def latest_page_subquery(
     # Any: a reference or a value, where the stubs type a lookup as the column's value.
     learner_is: Any = OuterRef("learner_id") if learner is None else learner
     programme_is: Any = OuterRef("programme_id") if programme is None else programme
+    # One range of the class_attendance_latest_page index: the rows carry their
+    # session's date and LP (issue 11).
     pages = LearnerAttendance.objects.filter(
-        learner_id=learner_is, session__klass__programme_id=programme_is, page_number__isnull=False
+        learner_id=learner_is, programme_id=programme_is, page_number__isnull=False
     )
     if before is not None:
-        pages = pages.filter(session__session_date__lt=before)
-    return Subquery(pages.order_by("-session__session_date", "-id").values("page_number")[:1])
+        pages = pages.filter(session_date__lt=before)
+    return Subquery(pages.order_by("-session_date", "-id").values("page_number")[:1])
 
 
 def _previous_page(klass: Class, day: datetime.date) -> Subquery:
@@ -170,11 +172,9 @@ ROSTER = f"""
 SELECT l.id, l.first_names, l.surname,
     (SELECT a.page_number
      FROM class_attendance_learners a
-     JOIN class_attendance_sessions s ON s.id = a.session_id
-     JOIN classes c ON c.id = s.class_id
-     WHERE a.learner_id = e.learner_id AND c.class_type_subject_id = %(programme_id)s
-       AND s.session_date < %(day)s AND a.page_number IS NOT NULL
-     ORDER BY s.session_date DESC, a.id DESC
+     WHERE a.learner_id = e.learner_id AND a.class_type_subject_id = %(programme_id)s
+       AND a.session_date < %(day)s AND a.page_number IS NOT NULL
+     ORDER BY a.session_date DESC, a.id DESC
      LIMIT 1) AS previous_page,
     EXISTS (
         SELECT 1 FROM learner_lp_tracking p
