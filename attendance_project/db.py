@@ -69,6 +69,9 @@ def statement_cursor(connection) -> CursorWrapper:
         return connection.cursor()
     from psycopg import Cursor
 
+    # As Django's own cursor(): a kept connection that died is replaced first (a
+    # request's first statement may be this one: the session lookup).
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
     connection.validate_thread_sharing()
     with connection.wrap_database_errors:

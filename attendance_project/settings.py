@@ -240,8 +240,14 @@ SUBMISSION_KEY_MAX_AGE_DAYS = env.int("SUBMISSION_KEY_MAX_AGE_DAYS", default=30)
 # it must come first so that a locked-out login never reaches the password check.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Django's ModelBackend with the session's user read by a prepared statement
+    # (issue 11); Django's own after it serves sessions logged in before it was
+    # listed, until they expire (attendance_project/prepared_lookups.py).
+    "attendance_project.prepared_lookups.ModelBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Django's database sessions, the row read by a prepared statement (issue 11).
+SESSION_ENGINE = "attendance_project.prepared_lookups"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 # Username and address together: a guesser is stopped without letting anyone lock a

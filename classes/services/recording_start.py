@@ -97,9 +97,10 @@ def start_recording(
     recorded, has_schedule, slots, reason = rows[0][:4]
     if submission is not None:
         check_recorded(submission, recorded=recorded > 0)
+    alias = connection.alias
     learners = [
         RosterLearner(
-            Learner.from_db(connection.alias, ROSTER_LEARNER_FIELDS, (pk, first, last)),
+            Learner.from_db(alias, ROSTER_LEARNER_FIELDS, (pk, first, last)),
             previous_page,
             creditable,
         )

@@ -63,6 +63,7 @@ HOURS_BEFORE_START = (
 )
 
 TWO_PLACES = Decimal("0.01")
+HOURS_LOG_FIELDS = [field.attname for field in HoursLog._meta.concrete_fields]
 
 
 @dataclass(frozen=True)
@@ -370,26 +371,34 @@ def _log_batch_in_one_statement(
                 ),
                 day,
             )
+    # The rows as the database holds them, in HOURS_LOG_FIELDS' order (from_db: no
+    # keyword handling per field, for a hundred rows per capture).
+    alias = connection.alias
+    session_id = session.session_id if session is not None else None
     rows = []
     for entry in entries:
-        _, progression_id, programme_id, class_id, _, row_id, created_at = found[entry.learner_id]
-        row = HoursLog(
-            id=row_id,
-            learner_id=entry.learner_id,
-            programme_id=programme_id,
-            klass_id=session.class_id if session is not None else class_id,
-            progression_id=progression_id,
-            log_date=day,
-            hours_trained=amounts[entry.learner_id][0],
-            hours_present=amounts[entry.learner_id][1],
-            source=source,
-            session_id=session.session_id if session is not None else None,
-            created_by_id=created_by_id,
-            notes=entry.notes or "",
-            created_at=created_at,
+        learner_id = entry.learner_id
+        _, progression_id, programme_id, class_id, _, row_id, created_at = found[learner_id]
+        trained, present = amounts[learner_id]
+        values = {
+            "id": row_id,
+            "learner_id": learner_id,
+            "programme_id": programme_id,
+            "klass_id": session.class_id if session is not None else class_id,
+            "progression_id": progression_id,
+            "log_date": day,
+            "hours_trained": trained,
+            "hours_present": present,
+            "source": source,
+            "session_id": session_id,
+            "created_by_id": created_by_id,
+            "reverses_id": None,
+            "notes": entry.notes or "",
+            "created_at": created_at,
+        }
+        rows.append(
+            HoursLog.from_db(alias, HOURS_LOG_FIELDS, [values[f] for f in HOURS_LOG_FIELDS])
         )
-        row._state.adding, row._state.db = False, connection.alias
-        rows.append(row)
     return rows
 
 
