@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
+from django.db.models import signals
+from django.db.models.base import ModelState
 
 REPLICA = "replica"
 
@@ -91,3 +93,22 @@ class _LoggedStatementCursor(CursorDebugWrapper):
             sql = self.db.ops.compose_sql(sql, params)
         with super().debug_sql(sql, params, use_last_executed_query=False, many=many):
             yield
+
+
+def loaded(model, attnames: list[str], rows, alias: str) -> list:
+    """Model instances of rows a hand-written statement read (each row's values in
+    `attnames`' order; fields not named are deferred), as `model.from_db(alias,
+    attnames, row)` gives them, without Model.__init__'s per-field work: a capture
+    builds one per learner twice, and __init__ cost four to five times this
+    (tests/test_prepared_lookups.py compares the two). Models with pre_init or
+    post_init receivers get from_db itself."""
+    if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
+        return [model.from_db(alias, attnames, row) for row in rows]
+    found = []
+    for row in rows:
+        instance = model.__new__(model)
+        state = ModelState()
+        state.adding, state.db = False, alias
+        instance.__dict__.update(zip(attnames, row, strict=True), _state=state)
+        found.append(instance)
+    return found

@@ -237,6 +237,18 @@ ORDER BY l.surname, l.first_names, e.learner_id
 ROSTER_LEARNER_FIELDS = ["id", "first_names", "surname"]
 
 
+def roster_learners(rows) -> list[RosterLearner]:
+    """ROSTER's rows (id, first names, surname, previous page, creditable) as the roster.
+    Only what the pages show of a learner is loaded; other fields load on access."""
+    learners = db.loaded(
+        Learner, ROSTER_LEARNER_FIELDS, [row[:3] for row in rows], connection.alias
+    )
+    return [
+        RosterLearner(learner, previous_page, creditable)
+        for learner, (*_, previous_page, creditable) in zip(learners, rows, strict=True)
+    ]
+
+
 def roster(klass: Class, day: datetime.date) -> list[RosterLearner]:
     """The learners enrolled in the class on `day` (DESIGN rule 3), in one query."""
     if db.hand_written_sql(connection):
@@ -245,15 +257,7 @@ def roster(klass: Class, day: datetime.date) -> list[RosterLearner]:
                 ROSTER, {"class_id": klass.pk, "programme_id": klass.programme_id, "day": day}
             )
             rows = cursor.fetchall()
-        alias = connection.alias
-        return [
-            RosterLearner(
-                Learner.from_db(alias, ROSTER_LEARNER_FIELDS, (pk, first, last)),
-                previous_page,
-                creditable,
-            )
-            for pk, first, last, previous_page, creditable in rows
-        ]
+        return roster_learners(rows)
     enrolments = (
         Enrolment.objects.filter(enrolled_on(day), klass=klass)
         .select_related("learner")

@@ -9,6 +9,7 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
+from attendance_project import db
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.usefixtures("both_paths")
@@ -63,3 +64,28 @@ def test_an_inactive_user_is_logged_out(client, own_facilitator):
     type(own_facilitator).objects.filter(pk=own_facilitator.pk).update(is_active=False)
 
     assert client.get(reverse("classes:my_classes")).status_code == 302
+
+
+def instance_state(instance):
+    found = dict(vars(instance))
+    state = found.pop("_state")
+    return found, (state.adding, state.db)
+
+
+@pytest.mark.parametrize("partial", [False, True])
+def test_loaded_instances_are_what_from_db_gives(own_facilitator, partial):
+    """attendance_project.db.loaded builds instances without Model.__init__: the same
+    attributes and state as the ORM's from_db, deferred fields deferred."""
+    model = type(own_facilitator)
+    fields = [f.attname for f in model._meta.concrete_fields]
+    if partial:
+        fields = ["id", "username", "first_name"]
+    row = [getattr(own_facilitator, name) for name in fields]
+
+    (fast,) = db.loaded(model, fields, [row], "default")
+    usual = model.from_db("default", fields, row)
+
+    assert instance_state(fast) == instance_state(usual)
+    assert fast.get_deferred_fields() == usual.get_deferred_fields()
+    assert fast == usual
+    assert str(fast) == str(usual)

@@ -371,16 +371,14 @@ def _log_batch_in_one_statement(
                 ),
                 day,
             )
-    # The rows as the database holds them, in HOURS_LOG_FIELDS' order (from_db: no
-    # keyword handling per field, for a hundred rows per capture).
-    alias = connection.alias
+    # The rows as the database holds them, as the ORM would load them.
     session_id = session.session_id if session is not None else None
-    rows = []
+    values = []
     for entry in entries:
         learner_id = entry.learner_id
         _, progression_id, programme_id, class_id, _, row_id, created_at = found[learner_id]
         trained, present = amounts[learner_id]
-        values = {
+        row = {
             "id": row_id,
             "learner_id": learner_id,
             "programme_id": programme_id,
@@ -396,10 +394,8 @@ def _log_batch_in_one_statement(
             "notes": entry.notes or "",
             "created_at": created_at,
         }
-        rows.append(
-            HoursLog.from_db(alias, HOURS_LOG_FIELDS, [values[f] for f in HOURS_LOG_FIELDS])
-        )
-    return rows
+        values.append([row[field] for field in HOURS_LOG_FIELDS])
+    return db.loaded(HoursLog, HOURS_LOG_FIELDS, values, connection.alias)
 
 
 def _locked_progressions(
