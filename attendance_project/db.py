@@ -10,8 +10,13 @@ Reports opt in, one queryset at a time:
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
+from django.db.models import signals
+from django.db.models.base import ModelState
 
 REPLICA = "replica"
 
@@ -49,3 +54,61 @@ def hand_written_sql(connection) -> bool:
     that every database supports (SQLite for `make run`). One switch, so that tests
     can run the ORM path on PostgreSQL too (tests/conftest.py, `orm_path`)."""
     return connection.vendor == "postgresql"
+
+
+def statement_cursor(connection) -> CursorWrapper:
+    """A cursor for the hot paths' hand-written statements (`hand_written_sql`).
+
+    On PostgreSQL, psycopg's server-side binding cursor (the one Django uses with
+    OPTIONS server_side_binding): the parameters travel apart from the statement, so
+    psycopg can prepare it, which it does on the statement's first use on the
+    connection unless DATABASE_PREPARED_STATEMENTS turned that off (settings). Only
+    these statements: Django's queries keep the client-side binding, which measured
+    faster for them (issue 11). Wrapped as Django wraps its cursors, so statement
+    counts, query logging and database error translation see these too.
+    """
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    from psycopg import Cursor
+
+    # As Django's own cursor(): a kept connection that died is replaced first (a
+    # request's first statement may be this one: the session lookup).
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        cursor = Cursor(connection.connection)
+    if connection.queries_logged:
+        return _LoggedStatementCursor(cursor, connection)
+    return connection.make_cursor(cursor)
+
+
+class _LoggedStatementCursor(CursorDebugWrapper):
+    """Logs a statement with its parameters, as Django logs its own queries: psycopg
+    keeps no text of a prepared statement's execution where Django looks for it."""
+
+    @contextmanager
+    def debug_sql(self, sql=None, params=None, use_last_executed_query=False, many=False):
+        if use_last_executed_query and sql is not None:
+            sql = self.db.ops.compose_sql(sql, params)
+        with super().debug_sql(sql, params, use_last_executed_query=False, many=many):
+            yield
+
+
+def loaded(model, attnames: list[str], rows, alias: str) -> list:
+    """Model instances of rows a hand-written statement read (each row's values in
+    `attnames`' order; fields not named are deferred), as `model.from_db(alias,
+    attnames, row)` gives them, without Model.__init__'s per-field work: a capture
+    builds one per learner twice, and __init__ cost four to five times this
+    (tests/test_prepared_lookups.py compares the two). Models with pre_init or
+    post_init receivers get from_db itself."""
+    if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
+        return [model.from_db(alias, attnames, row) for row in rows]
+    found = []
+    for row in rows:
+        instance = model.__new__(model)
+        state = ModelState()
+        state.adding, state.db = False, alias
+        instance.__dict__.update(zip(attnames, row, strict=True), _state=state)
+        found.append(instance)
+    return found

@@ -151,6 +151,18 @@ NO_JIT = "-c jit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} {NO_JIT}".strip()
+# Prepared statements for the capture's few hand-written statements (issue 11): sent
+# with server-side binding (attendance_project.db.statement_cursor) and prepared on
+# their first use on a connection, so PostgreSQL parses and plans them once per
+# connection instead of on every capture. Everything else keeps Django's client-side
+# binding, which never prepares. A pooler in transaction mode (PgBouncer before 1.21,
+# or without max_prepared_statements) hands a connection's prepared statements to
+# other clients: set DATABASE_PREPARED_STATEMENTS=false behind one. They live as long
+# as the connection: keep connections (CONN_MAX_AGE) for them to pay off.
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # psycopg's threshold: 0 prepares a statement the first time it is sent; None never.
+    options["prepare_threshold"] = 0 if DATABASE_PREPARED_STATEMENTS else None
 
 # A kept connection may have died meanwhile (a database restart, a failover, an idle
 # timeout): checked before each request reuses it, or that request is a 500.
@@ -232,8 +244,14 @@ SUBMISSION_KEY_MAX_AGE_DAYS = env.int("SUBMISSION_KEY_MAX_AGE_DAYS", default=30)
 # it must come first so that a locked-out login never reaches the password check.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Django's ModelBackend with the session's user read by a prepared statement
+    # (issue 11); Django's own after it serves sessions logged in before it was
+    # listed, until they expire (attendance_project/prepared_lookups.py).
+    "attendance_project.prepared_lookups.ModelBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Django's database sessions, the row read by a prepared statement (issue 11).
+SESSION_ENGINE = "attendance_project.prepared_lookups"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 # Username and address together: a guesser is stopped without letting anyone lock a

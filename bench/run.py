@@ -11,7 +11,7 @@ import psycopg
 from django.db import connection
 from django.utils import timezone
 
-from bench import capture, export, load, pages, profiles, reports, servers
+from bench import capture, export, latest_pages, load, pages, profiles, reports, servers
 from bench.config import Config
 from bench.http import Browser
 from bench.seed import PASSWORD
@@ -89,6 +89,14 @@ def run_all(
                 reps=config.report_reps,
                 csv_reps=config.report_csv_reps,
             )
+            log("latest page of every progression")
+            pages_found = latest_pages.measure(raw=raw_large, reps=config.sql_reps)
+            results["latest_pages"] = pages_found
+            check(
+                pages_found["index_only_scan"],
+                f"the latest pages are not read from their index: {pages_found['plan']}",
+                failures,
+            )
             results["profiles"] = profiles.write_all(
                 user=user, group=groups[30], folder=profiles_to
             )
@@ -112,6 +120,12 @@ def capture_phase(config: Config, user, groups, port: int, url: str, failures: l
         check(
             len(set(by_size.values())) == 1,
             f"{path} queries per capture grow with the class: {by_size}",
+            failures,
+        )
+        limit = capture.MOST_STATEMENTS[path]
+        check(
+            max(by_size.values()) <= limit,
+            f"{path} sends more than {limit} statements per capture: {by_size}",
             failures,
         )
     counts["baseline"] = dict.fromkeys(capture.SIZES, capture.BASELINE_ROUND_TRIPS)

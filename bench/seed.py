@@ -127,7 +127,7 @@ TABLES = [
     ("sessions", "class_attendance_sessions", "session_date status scheduled_hours notes "
      "captured_at created_at updated_at captured_by_id class_id version"),
     ("attendance", "class_attendance_learners", "hours_trained hours_present page_number "
-     "created_at updated_at learner_id session_id"),
+     "created_at updated_at learner_id session_id session_date class_type_subject_id"),
     ("history", "class_attendance_session_history",
      "action status_before status_after reason changed_at changed_by_id session_id"),
     ("changes", "class_attendance_session_history_learners",

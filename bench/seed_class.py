@@ -169,7 +169,9 @@ def write_sessions(plan: ClassPlan, enrolled: list[Enrolled], rng, tables) -> in
                 e.page = min(total_pages, e.page + rng.randint(1, step))
                 page = e.page
             shown = half_hours(present)
-            tables.attendance.add(trained, shown, page, at, at, e.learner_id, session_id)
+            tables.attendance.add(
+                trained, shown, page, at, at, e.learner_id, session_id, day, programme_id
+            )
             tables.changes.add(None, shown, None, page, history_id, e.learner_id)
             tables.ledger.add(
                 day,

@@ -5,11 +5,13 @@
    (net of reversals, the ledger holds exactly the recorded hours), or has none at all
    (recorded while the learner had no progression: "not credited", DESIGN rule 8);
    and no session that is not captured keeps any net hours in the ledger.
+3. Every attendance row's copies of its session's date and its class's LP (issue 11)
+   equal the originals.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -47,6 +49,17 @@ ORDER BY s.id, 5
 """
 
 
+# Attendance rows whose copied session date or LP differ from their session's.
+COPIES_DIFFER = """
+SELECT a.id
+FROM class_attendance_learners a
+JOIN class_attendance_sessions s ON s.id = a.session_id
+JOIN classes c ON c.id = s.class_id
+WHERE a.session_date <> s.session_date OR a.class_type_subject_id <> c.class_type_subject_id
+ORDER BY a.id
+"""
+
+
 @dataclass(frozen=True)
 class AttendanceMismatch:
     session_id: int
@@ -65,18 +78,22 @@ class LedgerReport:
     progressions: list[LedgerMismatch]
     attendance: list[AttendanceMismatch]
     not_credited: int
+    # Ids of attendance rows whose copied session date or LP differ from the session's.
+    copies_differ: list[int] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:
-        return not self.progressions and not self.attendance
+        return not self.progressions and not self.attendance and not self.copies_differ
 
 
 def check_ledger() -> LedgerReport:
     with connection.cursor() as cursor:
         cursor.execute(ATTENDANCE_MISMATCHES)
         attendance = [AttendanceMismatch(*row) for row in cursor.fetchall()]
+        cursor.execute(COPIES_DIFFER)
+        copies_differ = [pk for (pk,) in cursor.fetchall()]
     not_credited = selectors.not_credited(LearnerAttendance.objects.all()).count()
-    return LedgerReport(ledger_mismatches(), attendance, not_credited)
+    return LedgerReport(ledger_mismatches(), attendance, not_credited, copies_differ)
 
 
 def fix_progression_totals() -> list[LedgerMismatch]:

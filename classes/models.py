@@ -550,8 +550,23 @@ class LearnerAttendance(models.Model):
     session = models.ForeignKey(
         AttendanceSession, on_delete=models.PROTECT, related_name="attendance"
     )
+    # No index of its own: the latest-page index below leads with the learner.
     learner = models.ForeignKey(
-        "learners.Learner", on_delete=models.PROTECT, related_name="attendance"
+        "learners.Learner", on_delete=models.PROTECT, db_index=False, related_name="attendance"
+    )
+    # Copies of the session's date and of its class's LP (issue 11), written with the
+    # row and never changed (neither changes once a session is recorded): "the
+    # learner's latest page on the LP before a day" is then one range of the index
+    # below, instead of a walk through every session of the learner's history.
+    # manage.py check_hours compares them with the session's.
+    session_date = models.DateField()
+    programme = models.ForeignKey(
+        "progression.LearningProgramme",
+        on_delete=models.PROTECT,
+        db_column="class_type_subject_id",
+        db_index=False,
+        related_name="+",
+        verbose_name="learning programme",
     )
     # The session's scheduled hours at capture time: credited to every roster learner.
     hours_trained = models.DecimalField(max_digits=5, decimal_places=1)
@@ -565,6 +580,15 @@ class LearnerAttendance(models.Model):
         verbose_name = "learner attendance"
         verbose_name_plural = "learner attendance"
         ordering = ["session", "learner"]
+        indexes = [
+            # The learner's latest page on an LP (before a day): the capture roster's
+            # previous page, every page-progress column and report.
+            models.Index(
+                fields=["learner", "programme", "-session_date", "-id"],
+                include=["page_number"],
+                name="class_attendance_latest_page",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "learner"],

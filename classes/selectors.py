@@ -22,8 +22,8 @@ from classes.models import (
     SessionHistoryChange,
 )
 from classes.schedule import Pause, ScheduleSpec, Slot
-from learners.models import Learner, name_order
-from progression.models import HoursLog
+from learners.models import Client, Learner, name_order
+from progression.models import HoursLog, LearningProgramme
 from progression.selectors import has_progression_in_progress_on, in_progress_on_sql
 from progression.services import SessionFacts
 
@@ -90,27 +90,74 @@ def may_open(user: User, klass: Class) -> bool:
     return backed_up.exists()
 
 
+def _columns(model, alias: str) -> str:
+    return ", ".join(f'{alias}."{field.column}"' for field in model._meta.concrete_fields)
+
+
+# class_for's one statement, hand-written (issue 11): the ORM's spelling of it (a
+# select_related of three tables and a subquery) cost more to compile on every
+# request than PostgreSQL takes to run it.
+CLASS_FOR_MODELS = (Class, Client, LearningProgramme, User)
+CLASS_FOR = f"""
+SELECT {_columns(Class, "c")}, {_columns(Client, "cl")}, {_columns(LearningProgramme, "lp")},
+       {_columns(User, "u")},
+       EXISTS (
+           SELECT 1 FROM class_backup_facilitators b
+           WHERE b.class_id = c.id AND b.user_id = %(user_id)s
+       ) AS is_backup
+FROM classes c
+JOIN clients cl ON cl.id = c.client_id
+JOIN class_type_subjects lp ON lp.id = c.class_type_subject_id
+JOIN auth_user u ON u.id = c.facilitator_id
+WHERE c.id = %(class_id)s
+"""
+
+
 def class_for(user: User, class_id: int) -> Class:
     """The class if the user may see it; 404 otherwise (DESIGN rule 2).
 
-    The class is read first, with whether the user is one of its backup facilitators
-    (`backup_user_id`, the user's id if so): the class's own facilitators need no
-    permission query. Only someone else is asked for the office admins' permission,
-    and gets the same 404 for a class that exists as for one that does not.
+    The class is read first, with its client, LP and facilitator, and whether the
+    user is one of its backup facilitators (`backup_user_id`, the user's id if so):
+    the class's own facilitators need no permission query. Only someone else is
+    asked for the office admins' permission, and gets the same 404 for a class that
+    exists as for one that does not.
     """
-    backup = Class.backup_facilitators.through.objects.filter(klass_id=OuterRef("pk"), user=user)
-    klass = (
-        Class.objects.select_related("client", "programme", "facilitator")
-        .annotate(backup_user_id=Subquery(backup.values("user_id")[:1]))
-        .filter(pk=class_id)
-        .first()
-    )
+    klass = _class_with_backup(user, class_id)
     if klass is None or not (
         klass.facilitator_id == user.pk
-        or klass.backup_user_id == user.pk
+        or getattr(klass, "backup_user_id", None) == user.pk
         or can_see_all_classes(user)
     ):
         raise Http404("No class matches the given query.")
+    return klass
+
+
+def _class_with_backup(user: User, class_id: int) -> Class | None:
+    if not db.hand_written_sql(connection):
+        backup = Class.backup_facilitators.through.objects.filter(
+            klass_id=OuterRef("pk"), user=user
+        )
+        return (
+            Class.objects.select_related("client", "programme", "facilitator")
+            .annotate(backup_user_id=Subquery(backup.values("user_id")[:1]))
+            .filter(pk=class_id)
+            .first()
+        )
+    with db.statement_cursor(connection) as cursor:
+        cursor.execute(CLASS_FOR, {"class_id": class_id, "user_id": user.pk})
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    found: list[Any] = []
+    start = 0
+    for model in CLASS_FOR_MODELS:
+        fields = model._meta.concrete_fields
+        values = row[start : start + len(fields)]
+        found.append(model.from_db(connection.alias, [f.attname for f in fields], values))
+        start += len(fields)
+    klass: Class = found[0]
+    klass.client, klass.programme, klass.facilitator = found[1:]
+    klass.backup_user_id = user.pk if row[-1] else None  # type: ignore[attr-defined]
     return klass
 
 
@@ -177,12 +224,14 @@ def latest_page_subquery(
     # Any: a reference or a value, where the stubs type a lookup as the column's value.
     learner_is: Any = OuterRef("learner_id") if learner is None else learner
     programme_is: Any = OuterRef("programme_id") if programme is None else programme
+    # One range of the class_attendance_latest_page index: the rows carry their
+    # session's date and LP (issue 11).
     pages = LearnerAttendance.objects.filter(
-        learner_id=learner_is, session__klass__programme_id=programme_is, page_number__isnull=False
+        learner_id=learner_is, programme_id=programme_is, page_number__isnull=False
     )
     if before is not None:
-        pages = pages.filter(session__session_date__lt=before)
-    return Subquery(pages.order_by("-session__session_date", "-id").values("page_number")[:1])
+        pages = pages.filter(session_date__lt=before)
+    return Subquery(pages.order_by("-session_date", "-id").values("page_number")[:1])
 
 
 def _previous_page(klass: Class, day: datetime.date) -> Subquery:
@@ -202,11 +251,9 @@ ROSTER = f"""
 SELECT l.id, l.first_names, l.surname,
     (SELECT a.page_number
      FROM class_attendance_learners a
-     JOIN class_attendance_sessions s ON s.id = a.session_id
-     JOIN classes c ON c.id = s.class_id
-     WHERE a.learner_id = e.learner_id AND c.class_type_subject_id = %(programme_id)s
-       AND s.session_date < %(day)s AND a.page_number IS NOT NULL
-     ORDER BY s.session_date DESC, a.id DESC
+     WHERE a.learner_id = e.learner_id AND a.class_type_subject_id = %(programme_id)s
+       AND a.session_date < %(day)s AND a.page_number IS NOT NULL
+     ORDER BY a.session_date DESC, a.id DESC
      LIMIT 1) AS previous_page,
     EXISTS (
         SELECT 1 FROM learner_lp_tracking p
@@ -222,22 +269,27 @@ ORDER BY lower(l.surname), lower(l.first_names), e.learner_id
 ROSTER_LEARNER_FIELDS = ["id", "first_names", "surname"]
 
 
+def roster_learners(rows) -> list[RosterLearner]:
+    """ROSTER's rows (id, first names, surname, previous page, creditable) as the roster.
+    Only what the pages show of a learner is loaded; other fields load on access."""
+    learners = db.loaded(
+        Learner, ROSTER_LEARNER_FIELDS, [row[:3] for row in rows], connection.alias
+    )
+    return [
+        RosterLearner(learner, previous_page, creditable)
+        for learner, (*_, previous_page, creditable) in zip(learners, rows, strict=True)
+    ]
+
+
 def roster(klass: Class, day: datetime.date) -> list[RosterLearner]:
     """The learners enrolled in the class on `day` (DESIGN rule 3), in one query."""
     if db.hand_written_sql(connection):
-        with connection.cursor() as cursor:
+        with db.statement_cursor(connection) as cursor:
             cursor.execute(
                 ROSTER, {"class_id": klass.pk, "programme_id": klass.programme_id, "day": day}
             )
             rows = cursor.fetchall()
-        return [
-            RosterLearner(
-                Learner.from_db(connection.alias, ROSTER_LEARNER_FIELDS, (pk, first, last)),
-                previous_page,
-                creditable,
-            )
-            for pk, first, last, previous_page, creditable in rows
-        ]
+        return roster_learners(rows)
     enrolments = (
         Enrolment.objects.filter(enrolled_on(day), klass=klass)
         .select_related("learner")

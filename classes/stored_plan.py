@@ -16,6 +16,7 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import F, Q, QuerySet
 
+from attendance_project import db
 from classes.models import Class, PlannedSessionRow
 from classes.plan import parse_slots
 from classes.schedule import PlannedSession
@@ -33,7 +34,7 @@ LEFT JOIN class_planned_sessions p ON p.class_id = %(class_id)s AND p.session_da
 def planned_session_on(class_id: int, day: datetime.date) -> tuple[bool, PlannedSession | None]:
     """(has a schedule, the planned session on `day` or None), from the stored plan:
     what recording a session needs to know of the schedule, without expanding it."""
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+    with db.statement_cursor(connections[DEFAULT_DB_ALIAS]) as cursor:
         cursor.execute(PLANNED_ON, {"class_id": class_id, "day": day})
         has_schedule, slots, reason = cursor.fetchone()
     return planned_from_row(day, has_schedule, slots, reason)

@@ -153,9 +153,10 @@ ENROL = (
 ATTEND = (
     "UPDATE class_attendance_sessions SET status = 'captured', captured_at = now(),"
     " captured_by_id = (SELECT id FROM auth_user);"
-    " INSERT INTO class_attendance_learners (session_id, learner_id, hours_trained,"
-    " hours_present, page_number, updated_at)"
-    " SELECT id, (SELECT id FROM learners), 3, 2, 5, now() FROM class_attendance_sessions;"
+    " INSERT INTO class_attendance_learners (session_id, learner_id, session_date,"
+    " class_type_subject_id, hours_trained, hours_present, page_number, updated_at)"
+    " SELECT s.id, (SELECT id FROM learners), s.session_date, c.class_type_subject_id,"
+    " 3, 2, 5, now() FROM class_attendance_sessions s JOIN classes c ON c.id = s.class_id;"
 )
 
 

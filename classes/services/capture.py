@@ -9,7 +9,7 @@ ProgressionService's batch form, and the session's status, or nothing at all.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -98,7 +98,39 @@ class Problem:
 
 
 class Refused(ServiceError):
-    """The action is refused as a whole, with a message for the user; nothing was written."""
+    """The action is refused as a whole, with a message for the user; nothing was written.
+
+    The message may be given as a function that words it: it is worded when first
+    read. The class page asks the recordability rule about every session it shows and
+    reads none of the refusals' messages (issue 11: wording them cost more than the
+    rest of the page's Python).
+    """
+
+    def __init__(self, message: str | Callable[[], str]):
+        Exception.__init__(self)
+        self._message = message
+
+    @property  # type: ignore[override]
+    def message(self) -> str:
+        if callable(self._message):
+            self._message = self._message()
+        return self._message
+
+    @message.setter
+    def message(self, value: str) -> None:
+        self._message = value
+
+    # As for any exception, args[0] is the message (worded when read).
+    @property  # type: ignore[override]
+    def args(self) -> tuple[str]:
+        return (self.message,)
+
+    @args.setter
+    def args(self, value) -> None:
+        pass
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class NotAllowed(Refused):
@@ -114,10 +146,14 @@ class SessionAlreadyRecorded(Refused):
 
     def __init__(self, session: AttendanceSession):
         self.session = session
+        super().__init__(self._worded)
+
+    def _worded(self) -> str:
+        session = self.session
         what = "captured" if session.status == Status.CAPTURED else "marked as not held"
         when = formats.date_format(timezone.localtime(session.captured_at), "DATETIME_FORMAT")
         who = session.captured_by.get_full_name() or session.captured_by.get_username()
-        super().__init__(ALREADY_RECORDED.format(what=what, who=who, when=when))
+        return ALREADY_RECORDED.format(what=what, who=who, when=when)
 
 
 @dataclass
@@ -151,26 +187,26 @@ def recording_refusal(
     before writing and again under the session's row lock.
     """
     if not user_may_open:
-        return NotAllowed(NOT_ALLOWED.format(klass=klass))
+        return NotAllowed(lambda: NOT_ALLOWED.format(klass=klass))
     if row is not None and row.status != Status.PENDING:
         return SessionAlreadyRecorded(row)
     if klass.status == Class.Status.DRAFT:
-        return SessionNotAvailable(CLASS_NOT_ACTIVE.format(klass=klass))
+        return SessionNotAvailable(lambda: CLASS_NOT_ACTIVE.format(klass=klass))
     if klass.status == Class.Status.STOPPED and session_date > klass.stop_date:
         return SessionNotAvailable(
-            CLASS_STOPPED.format(klass=klass, stop_date=date_format(klass.stop_date))
+            lambda: CLASS_STOPPED.format(klass=klass, stop_date=date_format(klass.stop_date))
         )
     if session_date > today:
-        return SessionNotAvailable(FUTURE_DATE.format(date=date_format(session_date)))
+        return SessionNotAvailable(lambda: FUTURE_DATE.format(date=date_format(session_date)))
     if not has_schedule:
-        return SessionNotAvailable(NO_SCHEDULE.format(klass=klass))
+        return SessionNotAvailable(lambda: NO_SCHEDULE.format(klass=klass))
     if planned is None:
         return SessionNotAvailable(
-            NOT_SCHEDULED.format(klass=klass, date=date_format(session_date))
+            lambda: NOT_SCHEDULED.format(klass=klass, date=date_format(session_date))
         )
     if planned.blocked:
         return SessionNotAvailable(
-            BLOCKED.format(date=date_format(session_date), reason=planned.blocked_reason)
+            lambda: BLOCKED.format(date=date_format(session_date), reason=planned.blocked_reason)
         )
     return None
 

@@ -19,9 +19,8 @@ from django.db import connection
 from attendance_project import db
 from classes.models import Class
 from classes.schedule import PlannedSession
-from classes.selectors import ROSTER, ROSTER_LEARNER_FIELDS, RosterLearner, roster
+from classes.selectors import ROSTER, RosterLearner, roster, roster_learners
 from classes.stored_plan import PLANNED_ON, planned_from_row, planned_session_on
-from learners.models import Learner
 from submissions.keys import (
     RECORD,
     Submission,
@@ -91,20 +90,13 @@ def start_recording(
     }
     if submission is not None:
         params |= record_parameters(submission)
-    with connection.cursor() as cursor:
+    with db.statement_cursor(connection) as cursor:
         cursor.execute(STATEMENTS[(with_roster, submission is not None)], params)
         rows = cursor.fetchall()
     recorded, has_schedule, slots, reason = rows[0][:4]
     if submission is not None:
         check_recorded(submission, recorded=recorded > 0)
-    learners = [
-        RosterLearner(
-            Learner.from_db(connection.alias, ROSTER_LEARNER_FIELDS, (pk, first, last)),
-            previous_page,
-            creditable,
-        )
-        for *_, pk, first, last, previous_page, creditable in (rows if with_roster else [])
-        # No one enrolled: the one row of the plan, with the roster's columns empty.
-        if pk is not None
-    ]
+    # No one enrolled: the one row of the plan, with the roster's columns empty.
+    found = [row[4:] for row in rows if row[4] is not None] if with_roster else []
+    learners = roster_learners(found)
     return RecordingStart(*planned_from_row(session_date, has_schedule, slots, reason), learners)

@@ -63,9 +63,10 @@ WITH session AS (
         WITH ORDINALITY AS r (learner_id, hours_present, page_number, n)
 ), attendance AS (
     INSERT INTO class_attendance_learners
-        (session_id, learner_id, hours_trained, hours_present, page_number, updated_at)
-    SELECT session.id, learner.learner_id, %(hours)s, learner.hours_present,
-           learner.page_number, %(now)s
+        (session_id, learner_id, session_date, class_type_subject_id, hours_trained,
+         hours_present, page_number, updated_at)
+    SELECT session.id, learner.learner_id, session.session_date, %(programme_id)s,
+           %(hours)s, learner.hours_present, learner.page_number, %(now)s
     FROM session, learner
     ORDER BY learner.n
 ), change AS (
@@ -104,6 +105,7 @@ def record_session(
     learner_ids = list(values)
     params = {
         "class_id": klass.pk,
+        "programme_id": klass.programme_id,
         "day": session_date,
         "status": status,
         "hours": hours,
@@ -117,7 +119,7 @@ def record_session(
         "present": [values[pk][0] for pk in learner_ids],
         "pages": [values[pk][1] for pk in learner_ids],
     }
-    with connection.cursor() as cursor:
+    with db.statement_cursor(connection) as cursor:
         cursor.execute(RECORD_SESSION, params)
         row = cursor.fetchone()
     if row is None:
@@ -155,6 +157,8 @@ def _record_session_orm(
         LearnerAttendance(
             session=session,
             learner_id=learner_id,
+            session_date=session_date,
+            programme_id=klass.programme_id,
             hours_trained=hours,
             hours_present=present,
             page_number=page,

@@ -15,9 +15,8 @@ from django.views.decorators.http import require_GET
 from attendance_project.parsing import parse_month
 from classes.class_learners import class_learners
 from classes.forms import ClassFilterForm, parse
-from classes.models import AttendanceSession, Class
+from classes.models import AttendanceSession, Class, Schedule
 from classes.overview import WAITING, month_grid, session_views, shift_month, summarize
-from classes.schedule import expand, session_on
 from classes.selectors import (
     ClassFilters,
     can_see_all_classes,
@@ -25,7 +24,6 @@ from classes.selectors import (
     class_list,
     recorded_sessions,
     roster,
-    schedule_spec,
     session_attendance,
     session_history,
     visible_classes,
@@ -36,7 +34,7 @@ from classes.services.corrections import (
     may_correct,
     may_undo_not_held,
 )
-from classes.stored_plan import planned_sessions, waiting_sessions
+from classes.stored_plan import planned_session_on, planned_sessions, waiting_sessions
 from classes.views.register_parts import signed_register_context
 
 CLASSES_PER_PAGE = 25
@@ -93,8 +91,11 @@ def _facilitator_choices():
 def class_attendance(request, class_id: int):
     klass = class_for(request.user, class_id)
     today = timezone.localdate()
-    spec = schedule_spec(klass)
-    views = session_views(klass, expand(spec) if spec else [], recorded_sessions(klass), today)
+    # The stored plan, as the capture reads it (issue 11): the page offers what the
+    # service accepts, and expands no schedule.
+    planned = planned_sessions([klass.pk])[klass.pk]
+    has_schedule = bool(planned) or Schedule.objects.filter(klass=klass).exists()
+    views = session_views(klass, planned, recorded_sessions(klass), today)
     year, month = parse_month(request.GET.get("month")) or (today.year, today.month)
     in_month = [v for v in views if (v.date.year, v.date.month) == (year, month)]
     # Shown above the month, whichever month is open: the backlog is one tap away.
@@ -104,7 +105,7 @@ def class_attendance(request, class_id: int):
         "classes/class_attendance.html",
         {
             "klass": klass,
-            "has_schedule": spec is not None,
+            "has_schedule": has_schedule,
             "summary": summarize(views),
             "month": datetime.date(year, month, 1),
             "previous_month": shift_month(year, month, -1),
@@ -133,8 +134,7 @@ def session_page(request, klass: Class, session_date: datetime.date, *, problems
         .select_related("captured_by")
         .first()
     )
-    spec = schedule_spec(klass)
-    planned = session_on(spec, session_date) if spec else None
+    _, planned = planned_session_on(klass.pk, session_date)
     if session is None and planned is None:
         raise Http404("No session on that date.")
     views = session_views(

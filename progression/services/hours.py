@@ -63,6 +63,7 @@ HOURS_BEFORE_START = (
 )
 
 TWO_PLACES = Decimal("0.01")
+HOURS_LOG_FIELDS = [field.attname for field in HoursLog._meta.concrete_fields]
 
 
 @dataclass(frozen=True)
@@ -348,7 +349,7 @@ def _log_batch_in_one_statement(
         "now": timezone.now(),
     }
     statement = LOG_SESSION_BATCH if session is not None else LOG_BATCH_NOW
-    with connection.cursor() as cursor:
+    with db.statement_cursor(connection) as cursor:
         cursor.execute(statement, params)
         found = {row[0]: row for row in cursor.fetchall()}
     for learner_id in learner_ids:
@@ -370,27 +371,31 @@ def _log_batch_in_one_statement(
                 ),
                 day,
             )
-    rows = []
+    # The rows as the database holds them, as the ORM would load them.
+    session_id = session.session_id if session is not None else None
+    values = []
     for entry in entries:
-        _, progression_id, programme_id, class_id, _, row_id, created_at = found[entry.learner_id]
-        row = HoursLog(
-            id=row_id,
-            learner_id=entry.learner_id,
-            programme_id=programme_id,
-            klass_id=session.class_id if session is not None else class_id,
-            progression_id=progression_id,
-            log_date=day,
-            hours_trained=amounts[entry.learner_id][0],
-            hours_present=amounts[entry.learner_id][1],
-            source=source,
-            session_id=session.session_id if session is not None else None,
-            created_by_id=created_by_id,
-            notes=entry.notes or "",
-            created_at=created_at,
-        )
-        row._state.adding, row._state.db = False, connection.alias
-        rows.append(row)
-    return rows
+        learner_id = entry.learner_id
+        _, progression_id, programme_id, class_id, _, row_id, created_at = found[learner_id]
+        trained, present = amounts[learner_id]
+        row = {
+            "id": row_id,
+            "learner_id": learner_id,
+            "programme_id": programme_id,
+            "klass_id": session.class_id if session is not None else class_id,
+            "progression_id": progression_id,
+            "log_date": day,
+            "hours_trained": trained,
+            "hours_present": present,
+            "source": source,
+            "session_id": session_id,
+            "created_by_id": created_by_id,
+            "reverses_id": None,
+            "notes": entry.notes or "",
+            "created_at": created_at,
+        }
+        values.append([row[field] for field in HOURS_LOG_FIELDS])
+    return db.loaded(HoursLog, HOURS_LOG_FIELDS, values, connection.alias)
 
 
 def _locked_progressions(

@@ -4,6 +4,7 @@ import datetime
 import os
 import subprocess
 import sys
+from io import StringIO
 
 import pytest
 from django.conf import settings
@@ -67,6 +68,21 @@ def test_an_attendance_row_without_its_hours_is_a_mismatch(captured):
         )
     with pytest.raises(CommandError, match="1 attendance row"):
         run()
+
+
+def test_an_attendance_row_whose_copied_date_differs_from_its_session_is_named(captured):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE class_attendance_learners SET session_date = session_date - 7"
+            " WHERE session_id = %s RETURNING id",
+            [captured.pk],
+        )
+        ids = sorted(pk for (pk,) in cursor.fetchall())
+    call = StringIO()
+
+    with pytest.raises(CommandError, match="3 attendance row\\(s\\) do not match their session"):
+        call_command("check_hours", stdout=call)
+    assert f"ids {ids}" in call.getvalue()
 
 
 def hold_from_sunday(learner_id, admin_user):

@@ -1,9 +1,12 @@
 """The latest page of every progression at once (classes.latest_pages, the report CSVs)
-equals the per-row definition (classes.selectors.latest_page_subquery, the pages)."""
+equals the per-row definition (classes.selectors.latest_page_subquery, the pages),
+and both equal the latest page read from the sessions themselves (the attendance
+rows' copied session date and LP, issue 11, agree with their sessions')."""
 
 import pytest
 
 from classes.latest_pages import rows_with_latest_page
+from classes.models import LearnerAttendance
 from classes.selectors import latest_page_subquery
 from progression.models import Progression
 from tests.factories import ClassFactory, EnrolmentFactory, LearnerFactory, ScheduleFactory
@@ -12,11 +15,27 @@ from tests.reports.report_data import FEB_16, FEB_18, FEB_23, capture, report_cl
 pytestmark = pytest.mark.usefixtures("now", "ledger_checked")
 
 
+def from_sessions(progression):
+    """The latest page as the sessions say: by session date (then row id) among the
+    rows of sessions of classes on the progression's LP."""
+    row = (
+        LearnerAttendance.objects.filter(
+            learner_id=progression.learner_id,
+            session__klass__programme_id=progression.programme_id,
+            page_number__isnull=False,
+        )
+        .order_by("-session__session_date", "-id")
+        .first()
+    )
+    return row.page_number if row is not None else None
+
+
 def both(queryset):
     grouped = dict(rows_with_latest_page(queryset.order_by("pk"), ["pk"]))
     per_row = dict(
         queryset.annotate(page=latest_page_subquery()).order_by("pk").values_list("pk", "page")
     )
+    assert per_row == {p.pk: from_sessions(p) for p in queryset}
     return grouped, per_row
 
 

@@ -218,6 +218,8 @@ def test_the_session_status_defaults_to_pending_in_the_database(klass):
 
 def attendance(session, learner, **overrides):
     values = {"hours_trained": Decimal("3"), "hours_present": Decimal("3"), "page_number": 12}
+    # As every writer does: the session's date and its class's LP copied onto the row.
+    values |= {"session_date": session.session_date, "programme_id": session.klass.programme_id}
     return LearnerAttendance.objects.create(session=session, learner=learner, **values | overrides)
 
 

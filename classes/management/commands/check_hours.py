@@ -45,6 +45,11 @@ class Command(BaseCommand):
                 f"learner {a.learner_id}: recorded {a.recorded_trained} / {a.recorded_present}, "
                 f"hours log {a.ledger_trained} / {a.ledger_present}"
             )
+        if report.copies_differ:
+            self.stdout.write(
+                f"{len(report.copies_differ)} attendance row(s) carry another session date or "
+                f"learning programme than their session's: ids {report.copies_differ[:20]}"
+            )
         if report.not_credited:
             self.stdout.write(
                 f"{report.not_credited} attendance rows are not credited yet (no progression "
@@ -53,6 +58,7 @@ class Command(BaseCommand):
         if not report.clean:
             raise CommandError(
                 f"{len(report.progressions)} progression(s) and {len(report.attendance)} "
-                "attendance row(s) do not match the hours log."
+                "attendance row(s) do not match the hours log; "
+                f"{len(report.copies_differ)} attendance row(s) do not match their session."
             )
         self.stdout.write(self.style.SUCCESS("Hours log and totals agree."))
