@@ -31,7 +31,10 @@ from progression.models import HoursLog
 from submissions.keys import FIELD_NAME
 
 SUBMISSION_KEY = re.compile(r'name="submission_key" value="([^"]+)"')
-PREVIOUS = re.compile(r'id="previous_(\d+)">Previous: (\w+) of (\d+)')
+LEARNER = re.compile(r'name="hours_(\d+)"')
+# Only a learner with a page on record shows it ("Previous: 12 of 140"); the others
+# read "No page completed yet".
+PREVIOUS = re.compile(r'id="previous_(\d+)">Previous: (\d+) of (\d+)')
 DUPLICATES = """
 SELECT 'session' AS what, COUNT(*) FROM (
     SELECT class_id, session_date FROM class_attendance_sessions
@@ -84,11 +87,12 @@ def capture_form(page: str) -> tuple[dict[str, str], int]:
     """A filled-in capture form: most learners present two hours, every fourth 1.5,
     pages a little further than their previous one."""
     form = {"csrfmiddlewaretoken": token(page), FIELD_NAME: submission_key(page)}
-    learners = PREVIOUS.findall(page)
-    for i, (learner, previous, total) in enumerate(learners):
-        before = int(previous) if previous.isdigit() else 0
+    learners = LEARNER.findall(page)
+    previous = {learner: (int(p), int(t)) for learner, p, t in PREVIOUS.findall(page)}
+    for i, learner in enumerate(learners):
+        before, total = previous.get(learner, (0, 3))
         form[f"hours_{learner}"] = "1.5" if i % 4 == 3 else "2"
-        form[f"page_{learner}"] = str(min(int(total), before + 3))
+        form[f"page_{learner}"] = str(min(total, before + 3))
     return form, len(learners)
 
 

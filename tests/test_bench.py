@@ -3,6 +3,7 @@ table, and its assertions hold — the same number of queries per capture at 5, 
 100 learners, an index scan for the admin's filtered hours-log query, no errors under
 load and a clean ledger afterwards. Timings are printed, never asserted."""
 
+import datetime
 import json
 import os
 import subprocess
@@ -10,6 +11,7 @@ import sys
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
 pytestmark = pytest.mark.integration
 
@@ -57,3 +59,33 @@ def test_the_bench_runs_at_a_small_scale(tmp_path):
     assert results["load"]["errors"] == []
     assert results["load"]["captures"] > 0
     assert results["load"]["after"]["check_hours_clean"]
+
+
+def test_the_load_fills_in_every_learner_of_the_capture_page(client, klass, now, own_facilitator):
+    """The load phase posts what it reads off the real capture page: a learner with no
+    page on record yet ("No page completed yet") is filled in too, or the form would be
+    refused as partly filled (issue 12) and counted as a load error."""
+    from bench.load import capture_form
+    from classes.services import LearnerEntry, capture_session
+    from tests.classes.conftest import MONDAY, roster_ids
+    from tests.factories import EnrolmentFactory, ScheduleFactory
+
+    ScheduleFactory(klass=klass)
+    EnrolmentFactory.create_batch(3, klass=klass)
+    first, *others = roster_ids(klass)
+    earlier = MONDAY - datetime.timedelta(days=7)
+    capture_session(
+        klass=klass,
+        session_date=earlier,
+        recorded_by=own_facilitator,
+        entries=[LearnerEntry(first, "2", "4")] + [LearnerEntry(pk, "2", "") for pk in others],
+    )
+    client.force_login(own_facilitator)
+    url = reverse("classes:capture", args=[klass.pk, MONDAY])
+
+    form, roster = capture_form(client.get(url).content.decode())
+    response = client.post(url, form)
+
+    assert roster == 3
+    assert form[f"page_{first}"] == "7"
+    assert response.status_code == 302
