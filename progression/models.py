@@ -147,6 +147,17 @@ class Progression(models.Model):
     class Meta:
         db_table = "learner_lp_tracking"
         ordering = ["-start_date", "-id"]
+        indexes = [
+            # In-progress progressions by LP and hours trained: those beyond an LP's
+            # allocated hours (the excessive-hours report) are a range of it, read
+            # without the table, instead of every progression in progress.
+            models.Index(
+                fields=["programme", "hours_trained"],
+                include=["id", "learner"],
+                condition=Q(status="in_progress"),
+                name="learner_lp_tracking_over_hours",
+            ),
+        ]
         constraints = [
             # A learner works on at most one programme at a time (DESIGN §2).
             models.UniqueConstraint(

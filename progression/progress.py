@@ -15,6 +15,10 @@ every CSV. Pure functions: numbers in, numbers out.
 
 Percentages are Decimals rounded half-up to one decimal place; None when the
 denominator is zero or missing (a learner with no hours has no attendance rate).
+
+`Percent` is the same definition written for PostgreSQL, for queries that compute it
+for tens of thousands of rows at once (the report CSVs); tests/reports/test_report_text.py
+compares the two over arbitrary values.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
+
+from django.db.models import DecimalField, Func
 
 HUNDRED = Decimal("100")
 ONE_PLACE = Decimal("0.1")
@@ -95,3 +101,32 @@ def project(
                 session.date, reached=False, at_risk=False, remaining_hours=planned_hours
             )
     return Projection(None, reached=False, at_risk=True, remaining_hours=planned_hours)
+
+
+class Percent(Func):
+    """percent(part, whole) in SQL (PostgreSQL), capped at 100 with `capped` as
+    progress_shown() is: part × 100 ÷ whole rounded half up (PostgreSQL rounds a
+    numeric half away from zero, as ROUND_HALF_UP does) to one decimal place; NULL
+    without a part or a whole, or with a zero whole.
+
+    PostgreSQL divides to at least 16 significant digits, Python to 28: the quotient
+    of two numbers of at most two decimal places below 10^8 is either a half-tenth
+    exactly or at least 10^-11 away from one, so the two never round it apart.
+    """
+
+    output_field = DecimalField(max_digits=12, decimal_places=1)
+
+    def __init__(self, part, whole, *, capped: bool = False):
+        super().__init__(part, whole)
+        self.capped = capped
+
+    def as_sql(self, compiler, connection, **extra):
+        part, whole = self.get_source_expressions()
+        part_sql, part_params = compiler.compile(part)
+        whole_sql, whole_params = compiler.compile(whole)
+        value = f"round(({part_sql})::numeric * 100 / NULLIF(({whole_sql})::numeric, 0), 1)"
+        if self.capped:
+            # Not LEAST(): it skips a NULL, and would turn "no whole" into 100.
+            value = f"CASE WHEN {value} > 100.0 THEN 100.0 ELSE {value} END"
+        params = (*part_params, *whole_params)
+        return value, params * 2 if self.capped else params

@@ -1,48 +1,53 @@
-"""The projection of progression.progress.project(), computed by the database for a
-CSV's rows (COMPLETION_SQL); the definition itself is progression.progress's."""
+"""The projection of progression.progress.project(), made ready for a CSV's many rows
+(RemainingPlan); the definition itself is progression.progress's."""
 
 from __future__ import annotations
 
 import datetime
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from decimal import Decimal
+from itertools import accumulate
 
 from progression.progress import Projection, Session, project
 
-__all__ = ["COMPLETION_SQL", "Projection", "Session", "completion_sql", "project"]
+__all__ = ["NO_SESSIONS", "Projection", "RemainingPlan", "Session", "project"]
 
 
-# The same projection as project(), computed by the database for every row of a CSV
-# at once (a CSV batch reading each class's remaining sessions back into Python cost
-# more than the rest of the CSV; bench/HISTORY.md, issue 10). For a progression row of
-# learner_lp_tracking: the date of the remaining session (planned, not blocked, not
-# recorded, today or later, not after the learner's enrolment in the class ends) at
-# which the hours trained reach the programme's allocation; NULL when they cannot
-# (at risk) or the progression is not in progress. "Reached" (hours trained already at
-# the allocation) is decided beside it, as project() does first.
-# tests/reports/test_progress.py compares the two.
-COMPLETION_SQL = """
-CASE WHEN "learner_lp_tracking"."status" = 'in_progress' THEN (
-    SELECT r.session_date FROM (
-        SELECT p.session_date,
-               SUM(p.scheduled_hours) OVER (ORDER BY p.session_date) AS cumulative
-        FROM class_planned_sessions p
-        WHERE p.class_id = "learner_lp_tracking"."class_id"
-          AND p.blocked_reason = '' AND NOT p.recorded AND p.session_date >= %s
-          AND p.session_date <= COALESCE((
-              SELECT e.end_date FROM class_enrolments e
-              WHERE e.learner_id = "learner_lp_tracking"."learner_id"
-                AND e.class_id = "learner_lp_tracking"."class_id"
-          ), %s)
-    ) r
-    WHERE r.cumulative >= (
-        SELECT lp.subject_duration FROM class_type_subjects lp
-        WHERE lp.id = "learner_lp_tracking"."class_type_subject_id"
-    ) - "learner_lp_tracking"."hours_trained"
-    ORDER BY r.session_date
-    LIMIT 1
-) END"""
-NO_END = datetime.date(9999, 12, 31)
+ZERO = Decimal("0")
 
 
-def completion_sql(*, today: datetime.date) -> tuple[str, list]:
-    """COMPLETION_SQL and its parameters, for RawSQL on a progressions queryset."""
-    return COMPLETION_SQL, [today, NO_END]
+class RemainingPlan:
+    """A class's remaining sessions made ready for many projections: a CSV projects
+    thousands of learners over the same couple of thousand classes, and project()
+    walks a class's sessions for each. Here the running total of their hours is kept
+    once, and each projection is two binary searches.
+
+    `projection(...)` is project() over the sessions up to `until` (the end of the
+    learner's enrolment; None: all), the same answer for every input:
+    tests/reports/test_progress.py compares the two.
+    """
+
+    def __init__(self, dates: Sequence[datetime.date], hours: Sequence[Decimal]):
+        self.dates = list(dates)  # in date order
+        self.cumulative = list(accumulate(hours))  # exact: Decimal sums of tenths
+
+    def projection(
+        self, *, hours_trained: Decimal, allocated: Decimal, until: datetime.date | None
+    ) -> Projection:
+        # The sessions up to `until` are a prefix of the date-ordered list.
+        count = len(self.dates) if until is None else bisect_right(self.dates, until)
+        planned_hours = self.cumulative[count - 1] if count else ZERO
+        if hours_trained >= allocated:
+            return Projection(None, reached=True, at_risk=False, remaining_hours=planned_hours)
+        # The first session whose running total reaches what is still to train, as
+        # project() adds them one by one (hours_trained + total >= allocated).
+        index = bisect_left(self.cumulative, allocated - hours_trained, 0, count)
+        if index < count:
+            return Projection(
+                self.dates[index], reached=False, at_risk=False, remaining_hours=planned_hours
+            )
+        return Projection(None, reached=False, at_risk=True, remaining_hours=planned_hours)
+
+
+NO_SESSIONS = RemainingPlan((), ())

@@ -8,9 +8,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db import connections
+from django.db.models import Case, Q, QuerySet, TextField, Value, When
+from django.db.models.lookups import Exact
 
-from classes.latest_pages import rows_with_latest_page
+from attendance_project.csv_export import CRLF, csv_blocks, csv_lines, stream_cells
 from classes.selectors import latest_page_subquery
 from learners.models import Learner
 from progression.models import Progression
@@ -19,7 +21,19 @@ from progression.progress import (
     page_percent,
     progress_shown,
 )
-from reports.common import date_text, hours_text, percent_text
+from reports.common import (
+    CSV_BATCH,
+    CsvCell,
+    DateText,
+    HoursText,
+    csv_line_sql,
+    date_text,
+    hours_text,
+    label_text,
+    or_empty,
+    percent_text,
+    percent_text_sql,
+)
 
 YES, NO = "Yes", "No"
 
@@ -104,8 +118,11 @@ def regulatory_row(progression: Progression) -> RegulatoryRow:
     )
 
 
-# The CSV reads values, not model instances (a fifth of the time per row), with the
-# latest page of every row from one grouped query (classes.latest_pages).
+# The CSV reads values, not model instances. On PostgreSQL every cell is text the
+# database writes (reports.common: the same characters as the page's), so
+# Python only guards and joins them; elsewhere (the development SQLite database) the
+# same cells are formatted in Python. tests/reports/test_report_text.py compares the
+# two ways.
 CSV_COLUMNS = [
     "learner__surname",
     "learner__first_names",
@@ -127,6 +144,7 @@ CSV_COLUMNS = [
     "hours_absent",
     "status",
     "portfolio",
+    "latest_page",
 ]
 RACES = dict(Learner.Race.choices)
 GENDERS = dict(Learner.Gender.choices)
@@ -136,10 +154,95 @@ STATUSES = dict(Progression.Status.choices)
 TEXT_COLUMNS = (0, 1, 2, 3, 6, 7, 9, 10, 11)
 
 
+# What the database's way reads of each row: the cells' columns (the latest page is
+# a lookup, added after the rows are ordered) and its keys.
+ROW_COLUMNS = [
+    *(name for name in CSV_COLUMNS if name != "latest_page"),
+    "learner_id",
+    "programme_id",
+]
+
+
+def _csv_lookups(column) -> dict:
+    """Per row, after the rows are ordered (attendance_project.csv_export.stream_cells)."""
+    return {
+        "latest_page": latest_page_subquery(
+            learner=column("learner_id"), programme=column("programme_id")
+        )
+    }
+
+
+def _csv_line(column) -> dict:
+    """Each row's CSV line, written by PostgreSQL over the ROW_COLUMNS of the row and its
+    lookups (attendance_project.csv_export.stream_cells): the cells of CSV_HEADER, as
+    the page shows them (reports.common), guarded and quoted as csv_lines()
+    does."""
+
+    def typed(name):  # a TEXT_COLUMNS cell: text a person typed
+        return CsvCell(column(name), guard=True)
+
+    return {
+        "line": csv_line_sql(
+            [
+                typed("learner__surname"),
+                typed("learner__first_names"),
+                typed("learner__id_number"),
+                typed("learner__passport_number"),
+                CsvCell(label_text(column("learner__race"), RACES)),
+                CsvCell(label_text(column("learner__gender"), GENDERS)),
+                typed("programme__code"),
+                typed("programme__name"),
+                or_empty(HoursText(column("programme__subject_duration"))),
+                typed("klass__code"),
+                typed("klass__client__name"),
+                typed("learner__employer__name"),
+                or_empty(DateText(column("start_date"))),
+                or_empty(DateText(column("completion_date"))),
+                or_empty(HoursText(column("hours_trained"))),
+                or_empty(HoursText(column("hours_present"))),
+                or_empty(HoursText(column("hours_absent"))),
+                or_empty(
+                    percent_text_sql(
+                        column("hours_trained"), column("programme__subject_duration"), capped=True
+                    )
+                ),
+                or_empty(percent_text_sql(column("hours_present"), column("hours_trained"))),
+                or_empty(percent_text_sql(column("latest_page"), column("programme__total_pages"))),
+                CsvCell(label_text(column("status"), STATUSES)),
+                Case(
+                    When(Exact(or_empty(column("portfolio")), Value("")), then=Value(NO)),
+                    default=Value(YES),
+                    output_field=TextField(),
+                ),
+            ]
+        )
+    }
+
+
+def csv_text(dates: DateRange, *, using: str, in_database: bool | None = None) -> Iterator[str]:
+    """The CSV of every row in the range (all pages), in the pages' order, streamed in
+    blocks of text: written by the database (PostgreSQL) unless `in_database` is
+    False, then formatted in Python (csv_rows)."""
+    if in_database is None:
+        in_database = connections[using].vendor == "postgresql"
+    if not in_database:
+        yield from csv_lines(CSV_HEADER, csv_rows(dates, using=using), TEXT_COLUMNS)
+        return
+    rows = stream_cells(
+        _in_range(dates, using=using),
+        ROW_COLUMNS,
+        _csv_line,
+        lookups=_csv_lookups,
+        chunk_size=CSV_BATCH,
+    )
+    yield from csv_blocks(CSV_HEADER, (line + CRLF for (line,) in rows))
+
+
 def csv_rows(dates: DateRange, *, using: str) -> Iterator[list]:
-    """Every row in the range (all pages), in the pages' order, streamed from the
-    database in chunks."""
-    for row in rows_with_latest_page(_in_range(dates, using=using), CSV_COLUMNS):
+    """Every row in the range (all pages), in the pages' order, as cells formatted in
+    Python (the development SQLite database's CSV; csv_text's twin)."""
+    rows = _in_range(dates, using=using).annotate(latest_page=latest_page_subquery())
+    for row in rows.values_list(*CSV_COLUMNS).iterator(chunk_size=CSV_BATCH):
         (
             surname, first_names, id_number, passport, race, gender,
             code, name, allocated, total_pages, class_code, client, employer,

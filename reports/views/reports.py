@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from attendance_project.admin_lists import EstimatedCountPaginator
-from attendance_project.csv_export import csv_response
+from attendance_project.csv_export import csv_response, csv_text_response
 from attendance_project.db import reporting_db
 from attendance_project.parsing import parse_choice, parse_date, parse_id, parse_month
 from classes.models import Class
@@ -112,12 +112,9 @@ def progress(request):
 @staff_report
 def progress_csv(request):
     filters, today = _progress_filters(request), timezone.localdate()
-    rows = progress_report.csv_rows(filters, today=today, using=reporting_db())
-    return csv_response(
+    return csv_text_response(
         f"learner-progress-{today}.csv",
-        progress_report.CSV_HEADER,
-        rows,
-        text_columns=progress_report.TEXT_COLUMNS,
+        progress_report.csv_text(filters, today=today, using=reporting_db()),
     )
 
 
@@ -216,10 +213,7 @@ def regulatory(request):
 @staff_report
 def regulatory_csv(request):
     dates = _date_range(request)
-    rows = regulatory_report.csv_rows(dates, using=reporting_db())
-    return csv_response(
+    return csv_text_response(
         f"regulatory-{dates.start}-to-{dates.end}.csv",
-        regulatory_report.CSV_HEADER,
-        rows,
-        text_columns=regulatory_report.TEXT_COLUMNS,
+        regulatory_report.csv_text(dates, using=reporting_db()),
     )

@@ -226,8 +226,8 @@ def test_the_query_count_does_not_grow_with_the_rows(
 
 
 def test_the_csv_projects_as_the_page_does_in_every_case(client, admin_user, own_facilitator):
-    """The CSV's projection is computed by the database (projection.COMPLETION_SQL),
-    the page's by project(): reached, a date, at risk, a leaver, no schedule, on hold."""
+    """The CSV's projection (each class's remaining sessions read once for the whole
+    download) is the page's: reached, a date, at risk, a leaver, no schedule, on hold."""
     progress = report_class(own_facilitator, code="PROG-1")
     run_sessions(progress, own_facilitator)
     short = report_class(own_facilitator, code="SHORT-1", end=MAR_9, surnames=("Adams",))
