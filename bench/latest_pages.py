@@ -1,5 +1,6 @@
 """The latest workbook page of every progression in one query (issue 11): the
-statement the report CSVs send (classes.latest_pages), for all progressions at once,
+probe the report CSVs add to each row (classes.selectors.latest_page_subquery, here
+through classes.latest_pages), for all progressions at once,
 on the raw connection; median of runs, the rows it returned, and how EXPLAIN reads
 the attendance rows (the class_attendance_latest_page index, by an index-only scan)."""
 

@@ -1,4 +1,6 @@
-"""The latest page of every row of a report CSV, streamed.
+"""The latest page of every row of a queryset, streamed (the bench's measure of the
+latest-page probe, bench/latest_pages.py; the report CSVs add the same subquery to
+their rows through attendance_project.csv_export.stream_cells' lookups).
 
 The definition is classes.selectors.latest_page_subquery's, the one the pages use:
 the page of the learner's last attendance row on the programme, in any class, that
