@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
@@ -21,7 +22,14 @@ from django.utils.formats import date_format
 
 from attendance_project.errors import ServiceError
 from attendance_project.parsing import parse_decimal
-from classes.models import AttendanceSession, Class, SessionHistory
+from classes.models import (
+    ABSENCE_REMARK_MAX_LENGTH,
+    PART_PRESENT_REASONS,
+    AbsenceReason,
+    AttendanceSession,
+    Class,
+    SessionHistory,
+)
 from classes.schedule import PlannedSession
 from classes.selectors import RosterLearner, may_open
 from classes.services.recording_start import start_recording
@@ -72,6 +80,27 @@ CONFIRM_LOWER_PAGES = "Tick “the lower pages are correct” to record them."
 EVERYONE_ABSENT = (
     "Everyone has 0 hours present. Tick “everyone was absent” to record the session like that."
 )
+# Issue 12, point 6: absence reasons (optional; docs/decisions.md).
+REASON_UNKNOWN = (
+    "Absence reason for {learner} is not one of the list: choose one from the list, "
+    "or leave it empty."
+)
+REASON_WHEN_PRESENT = (
+    "Absence reason for {learner}: they were present for the whole session "
+    "({hours} hours), so there is nothing to give a reason for. Clear the reason, or "
+    "correct their hours."
+)
+REASON_NEEDS_SOME_HOURS = (
+    "Absence reason for {learner}: “{reason}” means they were there for part of the "
+    "session. Enter the hours they were present, or choose another reason."
+)
+REMARK_REQUIRED = "Absence remark for {learner} is required when the reason is “Other”."
+REMARK_TOO_LONG = (
+    "Absence remark for {learner} is {length} characters long; keep it to {max} characters."
+)
+REMARK_WITHOUT_REASON = (
+    "Absence remark for {learner} needs an absence reason: choose one, or clear the remark."
+)
 # Rule 7.
 NOT_HELD_STATUS_INVALID = "Choose why the session did not happen."
 
@@ -88,13 +117,26 @@ class LearnerEntry:
     page_number: str | int | None
     # The form sent this learner's values more than once (repeated or aliased field).
     repeated: bool = False
+    # Issue 12, point 6: a code of AbsenceReason (or empty), and a remark.
+    absence_reason: str | None = None
+    absence_remark: str | None = None
+
+
+class LearnerValues(NamedTuple):
+    """What is recorded for one learner once their entry passed every check."""
+
+    hours: Decimal
+    page: int | None
+    absence_reason: str = ""
+    absence_remark: str = ""
 
 
 @dataclass(frozen=True)
 class Problem:
     message: str
     learner_id: int | None = None
-    field: str | None = None  # "hours_present" or "page_number"
+    # "hours_present", "page_number", "absence_reason" or "absence_remark"
+    field: str | None = None
 
 
 class Refused(ServiceError):
@@ -295,7 +337,7 @@ def capture_session(
         credited = [r.learner.pk for r in learners if r.creditable]
         if credited:
             ProgressionService.log_hours_batch(
-                entries=[HoursEntry(pk, planned.hours, values[pk][0]) for pk in credited],
+                entries=[HoursEntry(pk, planned.hours, values[pk].hours) for pk in credited],
                 source=HoursLog.Source.ATTENDANCE,
                 session=SessionFacts(
                     session_id=session.pk,
@@ -342,7 +384,7 @@ def _record(
     *,
     status: str,
     recorded_by: AbstractBaseUser,
-    values: dict[int, tuple[Decimal, int | None]],
+    values: dict[int, LearnerValues],
     action: str,
     notes: str = "",
 ) -> AttendanceSession:
@@ -388,12 +430,13 @@ def check_entries(
     everyone_absent: bool,
     lower_pages_confirmed: bool,
     rest_absent: bool = False,
-) -> dict[int, tuple[Decimal, int | None]]:
+) -> dict[int, LearnerValues]:
     """Check every learner row; all problems at once, so the form can show them all.
 
     An empty hours field is refused naming the learner, unless `rest_absent` (the
     user's "mark the rest absent") makes it 0. An empty page is "no page completed
-    yet", valid for a learner who has none; the form shows the previous page."""
+    yet", valid for a learner who has none; the form shows the previous page. An
+    absence reason is optional (`_absence` holds its rules)."""
     on_roster = {r.learner.pk: r for r in learners}
     problems: list[Problem] = []
     confirmations: list[Problem] = []
@@ -422,7 +465,7 @@ def check_entries(
         else:
             given[entry.learner_id] = entry
 
-    values: dict[int, tuple[Decimal, int | None]] = {}
+    values: dict[int, LearnerValues] = {}
     for learner_id, row in on_roster.items():
         name = row.learner
         entry = given.get(learner_id)
@@ -449,17 +492,63 @@ def check_entries(
         elif page is not None and row.previous_page is not None and page < row.previous_page:
             message = PAGE_LOWER.format(learner=name, page=page, previous=row.previous_page)
             confirmations.append(Problem(message, learner_id, "page_number"))
-        values[learner_id] = (hours, page)
+        reason, remark, absence_problems = _absence(entry, learner_id, name, hours, max_hours)
+        problems.extend(absence_problems)
+        values[learner_id] = LearnerValues(hours, page, reason, remark)
 
     if confirmations and lower_pages_confirmed:
         confirmations = []
     elif confirmations:
         confirmations.append(Problem(CONFIRM_LOWER_PAGES, field="confirm_lower_pages"))
-    if not problems and not everyone_absent and all(h == 0 for h, _ in values.values()):
+    if not problems and not everyone_absent and all(v.hours == 0 for v in values.values()):
         confirmations.append(Problem(EVERYONE_ABSENT, field="everyone_absent"))
     if problems or confirmations:
         raise CaptureRejected(problems=problems, confirmations=confirmations)
     return values
+
+
+def _absence(
+    entry: LearnerEntry,
+    learner_id: int,
+    name,
+    hours: Decimal | None,
+    max_hours: Decimal,
+) -> tuple[str, str, list[Problem]]:
+    """(reason, remark, problems) of one learner's absence reason (issue 12, point 6).
+
+    Optional. A reason only for a learner present for fewer hours than the session's
+    (nobody present throughout missed anything); "late arrival" and "left early" only
+    for one present for some of it; "other" needs a remark, and a remark needs a
+    reason. The database checks the same (class_attendance_learners' constraints).
+    Tampered values are refused with a message; the value itself is never repeated
+    back (nor logged: a remark is personal data)."""
+    problems: list[Problem] = []
+    reason = str(entry.absence_reason or "").strip()
+    remark = clean_text(str(entry.absence_remark or ""))
+    if reason and reason not in AbsenceReason.values:
+        message = REASON_UNKNOWN.format(learner=name)
+        return "", remark, [Problem(message, learner_id, "absence_reason")]
+    if len(remark) > ABSENCE_REMARK_MAX_LENGTH:
+        message = REMARK_TOO_LONG.format(
+            learner=name, length=len(remark), max=ABSENCE_REMARK_MAX_LENGTH
+        )
+        problems.append(Problem(message, learner_id, "absence_remark"))
+    if not reason:
+        if remark:
+            message = REMARK_WITHOUT_REASON.format(learner=name)
+            problems.append(Problem(message, learner_id, "absence_remark"))
+        return reason, remark, problems
+    if reason == AbsenceReason.OTHER and not remark:
+        message = REMARK_REQUIRED.format(learner=name)
+        problems.append(Problem(message, learner_id, "absence_remark"))
+    if hours is not None and hours >= max_hours:
+        message = REASON_WHEN_PRESENT.format(learner=name, hours=_hours(max_hours))
+        problems.append(Problem(message, learner_id, "absence_reason"))
+    elif hours is not None and hours == 0 and reason in PART_PRESENT_REASONS:
+        label = AbsenceReason(reason).label
+        message = REASON_NEEDS_SOME_HOURS.format(learner=name, reason=label)
+        problems.append(Problem(message, learner_id, "absence_reason"))
+    return reason, remark, problems
 
 
 def _learner_names(learner_ids: list[int]) -> dict[int, str]:
@@ -515,6 +604,7 @@ def _hours(hours: Decimal) -> str:
 __all__ = [
     "CaptureRejected",
     "LearnerEntry",
+    "LearnerValues",
     "NotAllowed",
     "Problem",
     "SessionAlreadyRecorded",

@@ -27,7 +27,13 @@ from classes.services.corrections import (
     undo_not_held,
     void_session,
 )
-from classes.views.forms import STRAY_FIELD, capture_rows, detail_url, entries_from_post
+from classes.views.forms import (
+    ABSENCE_CHOICES,
+    STRAY_FIELD,
+    capture_rows,
+    detail_url,
+    entries_from_post,
+)
 from submissions.http import form_key, replay_response, submitted_key
 from submissions.keys import AlreadySubmitted, InvalidSubmission
 
@@ -48,6 +54,8 @@ def correct(request, class_id: int, session_date: datetime.date):
         r.attendance.learner_id: {
             "hours": f"{r.attendance.hours_present.normalize():f}",
             "page": str(r.attendance.page_number or ""),
+            "absence": r.attendance.absence_reason,
+            "remark": r.attendance.absence_remark,
         }
         for r in recorded
     }
@@ -103,6 +111,7 @@ def correct(request, class_id: int, session_date: datetime.date):
         [r.roster for r in recorded], values, context["problems"], session.scheduled_hours
     )
     context["total_pages"] = klass.programme.total_pages
+    context["absence_choices"] = ABSENCE_CHOICES
     status = 400 if request.method == "POST" else 200
     return render(request, "classes/correct.html", context, status=status)
 

@@ -24,7 +24,13 @@ from classes.services import (
     mark_session_not_held,
 )
 from classes.services.capture import recordable_session
-from classes.views.forms import STRAY_FIELD, capture_rows, detail_url, entries_from_post
+from classes.views.forms import (
+    ABSENCE_CHOICES,
+    STRAY_FIELD,
+    capture_rows,
+    detail_url,
+    entries_from_post,
+)
 from submissions.http import form_key, replay_response, submitted_key
 from submissions.keys import (
     AlreadySubmitted,
@@ -94,6 +100,7 @@ def capture(request, class_id: int, session_date: datetime.date):
             "planned": planned,
             "rows": capture_rows(learners, values, context["problems"], planned.hours),
             "total_pages": klass.programme.total_pages,
+            "absence_choices": ABSENCE_CHOICES,
         }
     )
     status = 400 if request.method == "POST" else 200
