@@ -565,6 +565,15 @@ ABSENCE_REMARK_MAX_LENGTH = 200
 ABSENCE_REASON_CODES = ["", *AbsenceReason.values]
 
 
+def absence_words(reason: str, remark: str) -> str:
+    """An absence reason in words, with its remark: "Sick – clinic letter"; "" for none.
+    The one wording of the session page, its history, the register and the reports."""
+    if not reason:
+        return ""
+    label = AbsenceReason(reason).label if reason in AbsenceReason.values else reason
+    return f"{label} – {remark}" if remark else str(label)
+
+
 class LearnerAttendance(models.Model):
     """What the facilitator recorded for one learner in one captured session."""
 
@@ -673,6 +682,10 @@ class LearnerAttendance(models.Model):
     def __str__(self) -> str:
         return f"{self.learner} at {self.session}: {self.hours_present} h"
 
+    @property
+    def absence(self) -> str:
+        return absence_words(self.absence_reason, self.absence_remark)
+
 
 class SessionHistory(models.Model):
     """One change to a session: captured, marked not held, corrected or voided."""
@@ -762,6 +775,18 @@ class SessionHistoryChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner}: {self.hours_before} → {self.hours_after} h"
+
+    @property
+    def absence_before(self) -> str:
+        return absence_words(self.reason_before, self.remark_before)
+
+    @property
+    def absence_after(self) -> str:
+        return absence_words(self.reason_after, self.remark_after)
+
+    @property
+    def absence_changed(self) -> bool:
+        return (self.reason_before, self.remark_before) != (self.reason_after, self.remark_after)
 
 
 # The signed registers' table lives beside the paper register (classes/registers/);
