@@ -22,7 +22,8 @@ from progression.models import HoursLog
 from tests.classes.conftest import MONDAY, capture_monday, roster_ids
 from tests.constraints import assert_violates
 
-# Both paths: the hand-written statement and the ORM path (tests/conftest.py).
+# The capture's own tests run on both paths: the hand-written statement and the ORM
+# path (tests/conftest.py, `both_paths`).
 pytestmark = pytest.mark.usefixtures("ledger_checked")
 
 
