@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from classes.forms import CorrectionForm, VoidForm, parse
@@ -44,6 +45,9 @@ UNDONE_MESSAGE = "{date} is no longer recorded as not held: it can be captured n
 CANNOT_UNDO_MESSAGE = 'This "not held" cannot be undone by you now.'
 
 
+# The absence remarks are free text about learners (personal data): an error report
+# (were one ever e-mailed) shows none of the POST's values.
+@sensitive_post_parameters()
 @login_required
 @require_http_methods(["GET", "POST"])
 def correct(request, class_id: int, session_date: datetime.date):

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from classes.forms import CaptureForm, NotHeldForm, parse
@@ -41,6 +42,9 @@ CAPTURED_MESSAGE = "Attendance for {date} captured for {count} learners."
 NOT_HELD_MESSAGE = "{date} recorded as “{status}”."
 
 
+# The absence remarks are free text about learners (personal data): an error report
+# (were one ever e-mailed) shows none of the POST's values.
+@sensitive_post_parameters()
 @login_required
 @require_http_methods(["GET", "POST"])
 def capture(request, class_id: int, session_date: datetime.date):

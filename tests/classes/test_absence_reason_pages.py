@@ -65,6 +65,8 @@ def test_a_capture_post_records_the_reasons(client, scheduled_class, own_facilit
     assert response.status_code == 302
     rows = LearnerAttendance.objects.order_by("learner__surname")
     assert list(rows.values_list("absence_reason", "absence_remark")) == ABSENCES
+    # Remarks are personal data: an error report would show none of the POST's values.
+    assert response.wsgi_request.sensitive_post_parameters == "__ALL__"
 
 
 def test_a_refused_reason_is_shown_at_the_learner_and_keeps_what_was_typed(
