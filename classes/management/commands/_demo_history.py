@@ -118,8 +118,8 @@ def _capture(
             pages.get(pk, learner.previous_page or 0) + PACE[index % len(PACE)],
             klass.programme.total_pages,
         )
-        reason = AbsenceReason.LEFT_EARLY if left_early else ""
-        entries.append(LearnerEntry(pk, str(hours), pages[pk], absence_reason=reason))
+        early_reason = AbsenceReason.LEFT_EARLY if left_early else ""
+        entries.append(LearnerEntry(pk, str(hours), pages[pk], absence_reason=early_reason))
     _record(klass, planned, facilitator, entries)
     return entries
 
