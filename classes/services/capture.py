@@ -22,16 +22,10 @@ from django.utils.formats import date_format
 
 from attendance_project.errors import ServiceError
 from attendance_project.parsing import parse_decimal
-from classes.models import (
-    ABSENCE_REMARK_MAX_LENGTH,
-    PART_PRESENT_REASONS,
-    AbsenceReason,
-    AttendanceSession,
-    Class,
-    SessionHistory,
-)
+from classes.models import AttendanceSession, Class, SessionHistory
 from classes.schedule import PlannedSession
 from classes.selectors import RosterLearner, may_open
+from classes.services.absence import check_absence
 from classes.services.recording_start import start_recording
 from classes.services.session_rows import record_session
 from classes.stored_plan import planned_session_on
@@ -79,27 +73,6 @@ PAGE_LOWER = (
 CONFIRM_LOWER_PAGES = "Tick “the lower pages are correct” to record them."
 EVERYONE_ABSENT = (
     "Everyone has 0 hours present. Tick “everyone was absent” to record the session like that."
-)
-# Issue 12, point 6: absence reasons (optional; docs/decisions.md).
-REASON_UNKNOWN = (
-    "Absence reason for {learner} is not one of the list: choose one from the list, "
-    "or leave it empty."
-)
-REASON_WHEN_PRESENT = (
-    "Absence reason for {learner}: they were present for the whole session "
-    "({hours} hours), so there is nothing to give a reason for. Clear the reason, or "
-    "correct their hours."
-)
-REASON_NEEDS_SOME_HOURS = (
-    "Absence reason for {learner}: “{reason}” means they were there for part of the "
-    "session. Enter the hours they were present, or choose another reason."
-)
-REMARK_REQUIRED = "Absence remark for {learner} is required when the reason is “Other”."
-REMARK_TOO_LONG = (
-    "Absence remark for {learner} is {length} characters long; keep it to {max} characters."
-)
-REMARK_WITHOUT_REASON = (
-    "Absence remark for {learner} needs an absence reason: choose one, or clear the remark."
 )
 # Rule 7.
 NOT_HELD_STATUS_INVALID = "Choose why the session did not happen."
@@ -436,7 +409,7 @@ def check_entries(
     An empty hours field is refused naming the learner, unless `rest_absent` (the
     user's "mark the rest absent") makes it 0. An empty page is "no page completed
     yet", valid for a learner who has none; the form shows the previous page. An
-    absence reason is optional (`_absence` holds its rules)."""
+    absence reason is optional (classes.services.absence holds its rules)."""
     on_roster = {r.learner.pk: r for r in learners}
     problems: list[Problem] = []
     confirmations: list[Problem] = []
@@ -492,8 +465,11 @@ def check_entries(
         elif page is not None and row.previous_page is not None and page < row.previous_page:
             message = PAGE_LOWER.format(learner=name, page=page, previous=row.previous_page)
             confirmations.append(Problem(message, learner_id, "page_number"))
-        reason, remark, absence_problems = _absence(entry, learner_id, name, hours, max_hours)
-        problems.extend(absence_problems)
+        reason, remark, refusals = check_absence(
+            reason=entry.absence_reason, remark=entry.absence_remark, learner=name,
+            hours=hours, max_hours=max_hours,
+        )  # fmt: skip
+        problems.extend(Problem(message, learner_id, field) for field, message in refusals)
         values[learner_id] = LearnerValues(hours, page, reason, remark)
 
     if confirmations and lower_pages_confirmed:
@@ -505,50 +481,6 @@ def check_entries(
     if problems or confirmations:
         raise CaptureRejected(problems=problems, confirmations=confirmations)
     return values
-
-
-def _absence(
-    entry: LearnerEntry,
-    learner_id: int,
-    name,
-    hours: Decimal | None,
-    max_hours: Decimal,
-) -> tuple[str, str, list[Problem]]:
-    """(reason, remark, problems) of one learner's absence reason (issue 12, point 6).
-
-    Optional. A reason only for a learner present for fewer hours than the session's
-    (nobody present throughout missed anything); "late arrival" and "left early" only
-    for one present for some of it; "other" needs a remark, and a remark needs a
-    reason. The database checks the same (class_attendance_learners' constraints).
-    Tampered values are refused with a message; the value itself is never repeated
-    back (nor logged: a remark is personal data)."""
-    problems: list[Problem] = []
-    reason = str(entry.absence_reason or "").strip()
-    remark = clean_text(str(entry.absence_remark or ""))
-    if reason and reason not in AbsenceReason.values:
-        message = REASON_UNKNOWN.format(learner=name)
-        return "", remark, [Problem(message, learner_id, "absence_reason")]
-    if len(remark) > ABSENCE_REMARK_MAX_LENGTH:
-        message = REMARK_TOO_LONG.format(
-            learner=name, length=len(remark), max=ABSENCE_REMARK_MAX_LENGTH
-        )
-        problems.append(Problem(message, learner_id, "absence_remark"))
-    if not reason:
-        if remark:
-            message = REMARK_WITHOUT_REASON.format(learner=name)
-            problems.append(Problem(message, learner_id, "absence_remark"))
-        return reason, remark, problems
-    if reason == AbsenceReason.OTHER and not remark:
-        message = REMARK_REQUIRED.format(learner=name)
-        problems.append(Problem(message, learner_id, "absence_remark"))
-    if hours is not None and hours >= max_hours:
-        message = REASON_WHEN_PRESENT.format(learner=name, hours=_hours(max_hours))
-        problems.append(Problem(message, learner_id, "absence_reason"))
-    elif hours is not None and hours == 0 and reason in PART_PRESENT_REASONS:
-        label = AbsenceReason(reason).label
-        message = REASON_NEEDS_SOME_HOURS.format(learner=name, reason=label)
-        problems.append(Problem(message, learner_id, "absence_reason"))
-    return reason, remark, problems
 
 
 def _learner_names(learner_ids: list[int]) -> dict[int, str]:

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from classes.models import AttendanceSession, LearnerAttendance
-from classes.services import capture as texts
+from classes.services import absence as texts
 from learners.models import Learner
 from tests.classes.conftest import MONDAY, capture_monday, roster_ids
 from tests.reports.report_pages import csv_table, page_values

@@ -15,7 +15,7 @@ from classes.models import (
     SessionHistoryChange,
 )
 from classes.services import CaptureRejected, LearnerEntry, capture_session
-from classes.services import capture as texts
+from classes.services import absence as texts
 from classes.services.corrections import correct_session, void_session
 from learners.models import Learner
 from progression.models import HoursLog
