@@ -371,6 +371,8 @@ class LearnerAttendanceInline(ReadOnlyInlineMixin, admin.TabularInline):
         "hours_trained",
         "hours_present",
         "page_number",
+        "absence_reason",
+        "absence_remark",
         "created_at",
     )
     show_change_link = False
@@ -448,6 +450,7 @@ class LearnerAttendanceAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.Mod
         "hours_trained",
         "hours_present",
         "page_number",
+        "absence",
         "is_credited",
     ]
     list_filter = [
@@ -484,6 +487,10 @@ class LearnerAttendanceAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.Mod
     @admin.display(description="credited", boolean=True)
     def is_credited(self, obj):
         return obj.credited
+
+    @admin.display(description="absence reason")
+    def absence(self, obj):
+        return obj.absence or "–"
 
     def has_credit_permission(self, request):
         return request.user.has_perm(CREDIT_PERMISSION)
@@ -550,6 +557,10 @@ class SessionHistoryChangeInline(ReadOnlyInlineMixin, admin.TabularInline):
         "hours_after",
         "page_before",
         "page_after",
+        "reason_before",
+        "reason_after",
+        "remark_before",
+        "remark_after",
     )
     show_change_link = False
 
@@ -578,7 +589,16 @@ class SessionHistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(SessionHistoryChange)
 class SessionHistoryChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["entry", "learner", "hours_before", "hours_after", "page_before", "page_after"]
+    list_display = [
+        "entry",
+        "learner",
+        "hours_before",
+        "hours_after",
+        "page_before",
+        "page_after",
+        "reason_before",
+        "reason_after",
+    ]
     list_select_related = ["entry__session__klass", "entry__changed_by", "learner"]
     search_fields = ["learner__surname", "=learner__id_number", "entry__session__klass__code"]
     readonly_fields = [f.name for f in SessionHistoryChange._meta.fields]

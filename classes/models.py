@@ -544,6 +544,36 @@ class AttendanceSession(models.Model):
         return f"{self.klass} {self.session_date} ({self.get_status_display()})"
 
 
+class AbsenceReason(models.TextChoices):
+    """Why a learner missed (part of) a session (issue 12, point 6): a fixed list, for
+    the funders' stipend rules and make-up decisions. "Other" needs a remark."""
+
+    SICK = "sick", "Sick"
+    EXCUSED = "excused", "Excused"
+    LATE = "late", "Late arrival"
+    LEFT_EARLY = "left_early", "Left early"
+    UNEXCUSED = "unexcused", "Unexcused"
+    OTHER = "other", "Other"
+
+
+# The reasons that say the learner was there for part of the session: they need some
+# hours present (and, as every reason, fewer than the session's).
+PART_PRESENT_REASONS = (AbsenceReason.LATE, AbsenceReason.LEFT_EARLY)
+# A remark is short: a note for the office, not a medical record.
+ABSENCE_REMARK_MAX_LENGTH = 200
+# The database's list: "" (no reason) and the codes above.
+ABSENCE_REASON_CODES = ["", *AbsenceReason.values]
+
+
+def absence_words(reason: str, remark: str) -> str:
+    """An absence reason in words, with its remark: "Sick – clinic letter"; "" for none.
+    The one wording of the session page, its history, the register and the reports."""
+    if not reason:
+        return ""
+    label = AbsenceReason(reason).label if reason in AbsenceReason.values else reason
+    return f"{label} – {remark}" if remark else str(label)
+
+
 class LearnerAttendance(models.Model):
     """What the facilitator recorded for one learner in one captured session."""
 
@@ -572,6 +602,18 @@ class LearnerAttendance(models.Model):
     hours_trained = models.DecimalField(max_digits=5, decimal_places=1)
     hours_present = models.DecimalField(max_digits=5, decimal_places=1)
     page_number = models.PositiveIntegerField("last completed page", null=True, blank=True)
+    # Why the learner missed (part of) the session, optional; "" is no reason given.
+    absence_reason = models.CharField(
+        max_length=20,
+        choices=AbsenceReason.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    # Free text about a learner (personal data): kept out of logs and e-mails.
+    absence_remark = models.CharField(
+        max_length=ABSENCE_REMARK_MAX_LENGTH, blank=True, default="", db_default=""
+    )
     created_at = models.DateTimeField(db_default=Now())
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -612,10 +654,37 @@ class LearnerAttendance(models.Model):
             # No "page when present" rule: a learner who attended may not have
             # completed page 1 yet (issue 12, point 2; NULL is "no page completed
             # yet"). The service asks for a page when the learner had one before.
+            # Absence reasons (issue 12, point 6): the service's rules, held here too.
+            models.CheckConstraint(
+                condition=Q(absence_reason__in=ABSENCE_REASON_CODES),
+                name="class_attendance_learners_absence_reason_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(absence_reason=AbsenceReason.OTHER) | ~Q(absence_remark=""),
+                name="class_attendance_learners_other_needs_remark",
+            ),
+            models.CheckConstraint(
+                condition=Q(absence_remark="") | ~Q(absence_reason=""),
+                name="class_attendance_learners_remark_needs_reason",
+            ),
+            # Nobody present for the whole session missed any of it.
+            models.CheckConstraint(
+                condition=Q(absence_reason="") | Q(hours_present__lt=F("hours_trained")),
+                name="class_attendance_learners_reason_when_missed",
+            ),
+            # Late or left early: there for part of it.
+            models.CheckConstraint(
+                condition=~Q(absence_reason__in=PART_PRESENT_REASONS) | Q(hours_present__gt=0),
+                name="class_attendance_learners_part_present_reason",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.learner} at {self.session}: {self.hours_present} h"
+
+    @property
+    def absence(self) -> str:
+        return absence_words(self.absence_reason, self.absence_remark)
 
 
 class SessionHistory(models.Model):
@@ -676,6 +745,19 @@ class SessionHistoryChange(models.Model):
     hours_after = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     page_before = models.PositiveIntegerField(null=True, blank=True)
     page_after = models.PositiveIntegerField(null=True, blank=True)
+    # The absence reason and remark before and after ("" : none, or no row).
+    reason_before = models.CharField(
+        max_length=20, choices=AbsenceReason.choices, blank=True, default="", db_default=""
+    )
+    reason_after = models.CharField(
+        max_length=20, choices=AbsenceReason.choices, blank=True, default="", db_default=""
+    )
+    remark_before = models.CharField(
+        max_length=ABSENCE_REMARK_MAX_LENGTH, blank=True, default="", db_default=""
+    )
+    remark_after = models.CharField(
+        max_length=ABSENCE_REMARK_MAX_LENGTH, blank=True, default="", db_default=""
+    )
 
     class Meta:
         db_table = "class_attendance_session_history_learners"
@@ -684,10 +766,27 @@ class SessionHistoryChange(models.Model):
             models.UniqueConstraint(
                 fields=["entry", "learner"], name="class_attendance_session_history_learner_unique"
             ),
+            models.CheckConstraint(
+                condition=Q(reason_before__in=ABSENCE_REASON_CODES)
+                & Q(reason_after__in=ABSENCE_REASON_CODES),
+                name="class_attendance_session_history_learners_reason_valid",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.learner}: {self.hours_before} → {self.hours_after} h"
+
+    @property
+    def absence_before(self) -> str:
+        return absence_words(self.reason_before, self.remark_before)
+
+    @property
+    def absence_after(self) -> str:
+        return absence_words(self.reason_after, self.remark_after)
+
+    @property
+    def absence_changed(self) -> bool:
+        return (self.reason_before, self.remark_before) != (self.reason_after, self.remark_after)
 
 
 # The signed registers' table lives beside the paper register (classes/registers/);

@@ -1,6 +1,7 @@
 """The class monthly report: one class, one month, per learner on its roster that
 month: the month's hours (hours-log rows of this class dated in the month) beside the
-learner's totals and percentages on the LP (progression.progress)."""
+learner's totals and percentages on the LP (progression.progress), and the absence
+reasons recorded for them in the month's sessions (issue 12, point 6)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from decimal import Decimal
 from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.utils import formats
 
-from classes.models import Class, Enrolment, ScheduleSlot
+from classes.models import Class, Enrolment, LearnerAttendance, ScheduleSlot, absence_words
 from classes.selectors import latest_page_subquery
 from learners.models import Learner
 from progression.models import HoursLog, Progression
@@ -37,6 +38,7 @@ CSV_HEADER = [
     "Total present",
     "Hours %",
     "Page %",
+    "Absence reasons",
 ]
 
 
@@ -46,6 +48,14 @@ class MonthlyRow:
     progression: Progression | None  # None: no progression on the class's LP
     month_trained: Decimal
     month_present: Decimal
+    # (session date, reason in words) of the month's sessions that recorded one.
+    absences: tuple[tuple[datetime.date, str], ...] = ()
+
+    @property
+    def absences_text(self) -> str:
+        """ "2026-03-02 Sick – clinic letter; 2026-03-04 Late arrival": the page and
+        the CSV show the same characters."""
+        return "; ".join(f"{date_text(day)} {words}" for day, words in self.absences)
 
     @property
     def programme(self):
@@ -164,12 +174,23 @@ def class_monthly(*, klass: Class, year: int, month: int, using: str) -> ClassMo
         .annotate(trained=Sum("hours_trained"), present=Sum("hours_present"))
         .order_by()
     }
+    # Only captured sessions have attendance rows (a void removes them).
+    absences: dict[int, list[tuple[datetime.date, str]]] = {}
+    for learner_id, day, reason, remark in (
+        LearnerAttendance.objects.using(using)
+        .filter(session__klass=klass, session_date__gte=first, session_date__lte=last)
+        .exclude(absence_reason="")
+        .order_by("session_date", "pk")
+        .values_list("learner_id", "session_date", "absence_reason", "absence_remark")
+    ):
+        absences.setdefault(learner_id, []).append((day, absence_words(reason, remark)))
     rows = [
         MonthlyRow(
             learner=e.learner,
             progression=progressions.get(e.progression_id),
             month_trained=month_hours.get(e.learner_id, (ZERO, ZERO))[0],
             month_present=month_hours.get(e.learner_id, (ZERO, ZERO))[1],
+            absences=tuple(absences.get(e.learner_id, ())),
         )
         for e in enrolments
     ]
@@ -198,6 +219,7 @@ def csv_rows(report: ClassMonthly) -> Iterator[list]:
             hours_text(p.hours_present) if p else "",
             percent_text(row.progress),
             percent_text(row.page),
+            row.absences_text,
         ]
 
 

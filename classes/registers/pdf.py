@@ -53,7 +53,7 @@ def render_pdf(template: str, context: dict[str, Any]) -> bytes:
 
 def session_register_pdf(sheet: SessionSheet, *, printed_by=None) -> bytes:
     """The session's register: its roster, ID numbers and signature columns; after
-    capture with each learner's hours, page (and absence reason)."""
+    capture with each learner's hours, page and absence reason."""
     context = {"sheet": sheet, "klass": sheet.klass, "printed_by": printed_by}
     return render_pdf(SESSION_TEMPLATE, context)
 

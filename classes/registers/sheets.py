@@ -25,26 +25,11 @@ from learners.models import Learner
 Status = AttendanceSession.Status
 ZERO = Decimal("0")
 
-# ABSENCE REASONS: the attendance row's reason (a fixed list) and remark are added by
-# other work of issue 12 (DESIGN rule 6). The register shows them as soon as the row
-# has a field of this name; until then the column is left out.
-ABSENCE_REASON_FIELD = "absence_reason"
-ABSENCE_REMARK_FIELD = "absence_remark"
-
-
-def shows_absence_reasons() -> bool:
-    """Whether attendance rows carry an absence reason (the register's reason column)."""
-    return any(f.name == ABSENCE_REASON_FIELD for f in LearnerAttendance._meta.get_fields())
-
 
 def absence_text(attendance: LearnerAttendance | None) -> str:
-    """The row's absence reason in words, with its remark: "Sick – clinic letter"."""
-    reason = getattr(attendance, ABSENCE_REASON_FIELD, "") or ""
-    if not reason:
-        return ""
-    label = getattr(attendance, f"get_{ABSENCE_REASON_FIELD}_display", lambda: reason)()
-    remark = getattr(attendance, ABSENCE_REMARK_FIELD, "") or ""
-    return f"{label} – {remark}" if remark else str(label)
+    """The row's absence reason in words, with its remark: "Sick – clinic letter"
+    (issue 12, point 6); "" before capture or when no reason was given."""
+    return attendance.absence if attendance is not None else ""
 
 
 def identity_number(learner: Learner) -> str:
@@ -81,7 +66,6 @@ class SessionSheet:
     planned: PlannedSession | None
     session: AttendanceSession | None
     lines: list[RegisterLine]
-    shows_absence_reasons: bool
 
     @property
     def captured(self) -> bool:
@@ -127,7 +111,7 @@ def session_sheet(*, klass: Class, session_date: datetime.date) -> SessionSheet 
         lines = [RegisterLine(row.learner, row) for row in rows]
     else:
         lines = [RegisterLine(r.learner) for r in roster(klass, session_date)]
-    return SessionSheet(klass, session_date, planned, session, lines, shows_absence_reasons())
+    return SessionSheet(klass, session_date, planned, session, lines)
 
 
 # ---- The class-month register

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
@@ -24,6 +25,7 @@ from attendance_project.parsing import parse_decimal
 from classes.models import AttendanceSession, Class, SessionHistory
 from classes.schedule import PlannedSession
 from classes.selectors import RosterLearner, may_open
+from classes.services.absence import check_absence
 from classes.services.recording_start import start_recording
 from classes.services.session_rows import record_session
 from classes.stored_plan import planned_session_on
@@ -88,13 +90,26 @@ class LearnerEntry:
     page_number: str | int | None
     # The form sent this learner's values more than once (repeated or aliased field).
     repeated: bool = False
+    # Issue 12, point 6: a code of AbsenceReason (or empty), and a remark.
+    absence_reason: str | None = None
+    absence_remark: str | None = None
+
+
+class LearnerValues(NamedTuple):
+    """What is recorded for one learner once their entry passed every check."""
+
+    hours: Decimal
+    page: int | None
+    absence_reason: str = ""
+    absence_remark: str = ""
 
 
 @dataclass(frozen=True)
 class Problem:
     message: str
     learner_id: int | None = None
-    field: str | None = None  # "hours_present" or "page_number"
+    # "hours_present", "page_number", "absence_reason" or "absence_remark"
+    field: str | None = None
 
 
 class Refused(ServiceError):
@@ -295,7 +310,7 @@ def capture_session(
         credited = [r.learner.pk for r in learners if r.creditable]
         if credited:
             ProgressionService.log_hours_batch(
-                entries=[HoursEntry(pk, planned.hours, values[pk][0]) for pk in credited],
+                entries=[HoursEntry(pk, planned.hours, values[pk].hours) for pk in credited],
                 source=HoursLog.Source.ATTENDANCE,
                 session=SessionFacts(
                     session_id=session.pk,
@@ -342,7 +357,7 @@ def _record(
     *,
     status: str,
     recorded_by: AbstractBaseUser,
-    values: dict[int, tuple[Decimal, int | None]],
+    values: dict[int, LearnerValues],
     action: str,
     notes: str = "",
 ) -> AttendanceSession:
@@ -388,12 +403,13 @@ def check_entries(
     everyone_absent: bool,
     lower_pages_confirmed: bool,
     rest_absent: bool = False,
-) -> dict[int, tuple[Decimal, int | None]]:
+) -> dict[int, LearnerValues]:
     """Check every learner row; all problems at once, so the form can show them all.
 
     An empty hours field is refused naming the learner, unless `rest_absent` (the
     user's "mark the rest absent") makes it 0. An empty page is "no page completed
-    yet", valid for a learner who has none; the form shows the previous page."""
+    yet", valid for a learner who has none; the form shows the previous page. An
+    absence reason is optional (classes.services.absence holds its rules)."""
     on_roster = {r.learner.pk: r for r in learners}
     problems: list[Problem] = []
     confirmations: list[Problem] = []
@@ -422,7 +438,7 @@ def check_entries(
         else:
             given[entry.learner_id] = entry
 
-    values: dict[int, tuple[Decimal, int | None]] = {}
+    values: dict[int, LearnerValues] = {}
     for learner_id, row in on_roster.items():
         name = row.learner
         entry = given.get(learner_id)
@@ -449,13 +465,18 @@ def check_entries(
         elif page is not None and row.previous_page is not None and page < row.previous_page:
             message = PAGE_LOWER.format(learner=name, page=page, previous=row.previous_page)
             confirmations.append(Problem(message, learner_id, "page_number"))
-        values[learner_id] = (hours, page)
+        reason, remark, refusals = check_absence(
+            reason=entry.absence_reason, remark=entry.absence_remark, learner=name,
+            hours=hours, max_hours=max_hours,
+        )  # fmt: skip
+        problems.extend(Problem(message, learner_id, field) for field, message in refusals)
+        values[learner_id] = LearnerValues(hours, page, reason, remark)
 
     if confirmations and lower_pages_confirmed:
         confirmations = []
     elif confirmations:
         confirmations.append(Problem(CONFIRM_LOWER_PAGES, field="confirm_lower_pages"))
-    if not problems and not everyone_absent and all(h == 0 for h, _ in values.values()):
+    if not problems and not everyone_absent and all(v.hours == 0 for v in values.values()):
         confirmations.append(Problem(EVERYONE_ABSENT, field="everyone_absent"))
     if problems or confirmations:
         raise CaptureRejected(problems=problems, confirmations=confirmations)
@@ -515,6 +536,7 @@ def _hours(hours: Decimal) -> str:
 __all__ = [
     "CaptureRejected",
     "LearnerEntry",
+    "LearnerValues",
     "NotAllowed",
     "Problem",
     "SessionAlreadyRecorded",

@@ -24,6 +24,7 @@ from classes.services.capture import (
     NOT_ALLOWED,
     CaptureRejected,
     LearnerEntry,
+    LearnerValues,
     NotAllowed,
     Problem,
     Refused,
@@ -106,7 +107,8 @@ def correct_session(
     lower_pages_confirmed: bool = False,
     submission: Submission | None = None,
 ) -> AttendanceSession:
-    """Change hours present and pages of a captured session, with a reason."""
+    """Change hours present, pages and absence reasons (and remarks) of a captured
+    session, with a reason."""
     # The key first: a replay of a correction that took effect is answered with its
     # outcome, not with "changed meanwhile" (its own version bump).
     with transaction.atomic():
@@ -167,13 +169,15 @@ def _correct_session(
         # Compared under the lock, with the rows as they are now: what this correction
         # changes relative to the version the user saw (checked by _locked).
         changed = [
-            (attendance, *values[attendance.learner_id])
+            (attendance, values[attendance.learner_id])
             for attendance in LearnerAttendance.objects.filter(session=locked).order_by("pk")
-            if (attendance.hours_present, attendance.page_number) != values[attendance.learner_id]
+            if _recorded(attendance) != values[attendance.learner_id]
         ]
         if not changed:
             raise CaptureRejected(problems=[Problem(NOTHING_CHANGED)])
-        hours_changed = {a.learner_id: hours for a, hours, _ in changed if a.hours_present != hours}
+        hours_changed = {
+            a.learner_id: new.hours for a, new in changed if a.hours_present != new.hours
+        }
         live = _live_ledger_rows(locked, hours_changed)
         ProgressionService.correct_hours(
             new_hours={row.pk: (row.hours_trained, hours_changed[row.learner_id]) for row in live},
@@ -184,19 +188,25 @@ def _correct_session(
             LearnerChange(
                 attendance.learner_id,
                 hours_before=attendance.hours_present,
-                hours_after=hours,
+                hours_after=new.hours,
                 page_before=attendance.page_number,
-                page_after=page,
+                page_after=new.page,
+                reason_before=attendance.absence_reason,
+                reason_after=new.absence_reason,
+                remark_before=attendance.absence_remark,
+                remark_after=new.absence_remark,
             )
-            for attendance, hours, page in changed
+            for attendance, new in changed
         ]
         now = timezone.now()
-        for attendance, hours, page in changed:
-            attendance.hours_present, attendance.page_number = hours, page
+        for attendance, new in changed:
+            attendance.hours_present, attendance.page_number = new.hours, new.page
+            attendance.absence_reason = new.absence_reason
+            attendance.absence_remark = new.absence_remark
             attendance.updated_at = now  # bulk_update does not apply auto_now
         LearnerAttendance.objects.bulk_update(
-            [attendance for attendance, _, _ in changed],
-            ["hours_present", "page_number", "updated_at"],
+            [attendance for attendance, _ in changed],
+            ["hours_present", "page_number", "absence_reason", "absence_remark", "updated_at"],
         )
         _bump(locked)
         record_history(
@@ -334,11 +344,27 @@ def _back_to_pending(
             changed_by=by,
             reason=reason,
             changes=[
-                LearnerChange(a.learner_id, hours_before=a.hours_present, page_before=a.page_number)
+                LearnerChange(
+                    a.learner_id,
+                    hours_before=a.hours_present,
+                    page_before=a.page_number,
+                    reason_before=a.absence_reason,
+                    remark_before=a.absence_remark,
+                )
                 for a in attendance
             ],
         )
     return locked
+
+
+def _recorded(attendance: LearnerAttendance) -> LearnerValues:
+    """The row's values as check_entries returns them, to compare the two."""
+    return LearnerValues(
+        attendance.hours_present,
+        attendance.page_number,
+        attendance.absence_reason,
+        attendance.absence_remark,
+    )
 
 
 def _check_edit_window(session: AttendanceSession, user: User) -> None:

@@ -19,6 +19,11 @@ class LearnerChange:
     hours_after: Decimal | None = None
     page_before: int | None = None
     page_after: int | None = None
+    # The absence reason and remark ("": none).
+    reason_before: str = ""
+    reason_after: str = ""
+    remark_before: str = ""
+    remark_after: str = ""
 
 
 def record_history(

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import User
@@ -27,6 +27,9 @@ from django.utils import timezone
 from attendance_project import db
 from classes.models import AttendanceSession, Class, LearnerAttendance
 from classes.services.history import LearnerChange, record_history
+
+if TYPE_CHECKING:
+    from classes.services.capture import LearnerValues
 
 Status = AttendanceSession.Status
 SESSION_FIELDS = [field.attname for field in AttendanceSession._meta.concrete_fields]
@@ -59,20 +62,24 @@ WITH session AS (
     FROM session
     RETURNING id
 ), learner AS (
-    SELECT * FROM unnest(%(learners)s::bigint[], %(present)s::numeric[], %(pages)s::int[])
-        WITH ORDINALITY AS r (learner_id, hours_present, page_number, n)
+    SELECT * FROM unnest(%(learners)s::bigint[], %(present)s::numeric[], %(pages)s::int[],
+                         %(reasons)s::text[], %(remarks)s::text[])
+        WITH ORDINALITY AS r (learner_id, hours_present, page_number, absence_reason,
+                              absence_remark, n)
 ), attendance AS (
     INSERT INTO class_attendance_learners
         (session_id, learner_id, session_date, class_type_subject_id, hours_trained,
-         hours_present, page_number, updated_at)
+         hours_present, page_number, absence_reason, absence_remark, updated_at)
     SELECT session.id, learner.learner_id, session.session_date, %(programme_id)s,
-           %(hours)s, learner.hours_present, learner.page_number, %(now)s
+           %(hours)s, learner.hours_present, learner.page_number, learner.absence_reason,
+           learner.absence_remark, %(now)s
     FROM session, learner
     ORDER BY learner.n
 ), change AS (
     INSERT INTO class_attendance_session_history_learners
-        (history_id, learner_id, hours_after, page_after)
-    SELECT entry.id, learner.learner_id, learner.hours_present, learner.page_number
+        (history_id, learner_id, hours_after, page_after, reason_after, remark_after)
+    SELECT entry.id, learner.learner_id, learner.hours_present, learner.page_number,
+           learner.absence_reason, learner.absence_remark
     FROM entry, learner
     ORDER BY learner.n
 )
@@ -87,12 +94,13 @@ def record_session(
     hours: Decimal,
     status: str,
     recorded_by: AbstractBaseUser,
-    values: Mapping[int, tuple[Decimal, int | None]],
+    values: Mapping[int, LearnerValues],
     action: str,
     notes: str = "",
 ) -> AttendanceSession | None:
     """Record the session (created if it has no row yet) with `status`, one attendance
-    row per learner in `values` ({learner id: (hours present, page)}) and a history
+    row per learner in `values` ({learner id: their hours present, page, absence
+    reason and remark}) and a history
     entry `action`; None, writing nothing, if the session is no longer pending.
 
     Call it inside the caller's transaction: the session row stays locked until the
@@ -116,8 +124,10 @@ def record_session(
         # The history entry of a session marked not held carries its notes as the reason.
         "reason": notes,
         "learners": learner_ids,
-        "present": [values[pk][0] for pk in learner_ids],
-        "pages": [values[pk][1] for pk in learner_ids],
+        "present": [values[pk].hours for pk in learner_ids],
+        "pages": [values[pk].page for pk in learner_ids],
+        "reasons": [values[pk].absence_reason for pk in learner_ids],
+        "remarks": [values[pk].absence_remark for pk in learner_ids],
     }
     with db.statement_cursor(connection) as cursor:
         cursor.execute(RECORD_SESSION, params)
@@ -136,7 +146,7 @@ def _record_session_orm(
     hours: Decimal,
     status: str,
     recorded_by: User,
-    values: Mapping[int, tuple[Decimal, int | None]],
+    values: Mapping[int, LearnerValues],
     action: str,
     notes: str,
     now: datetime.datetime,
@@ -160,10 +170,12 @@ def _record_session_orm(
             session_date=session_date,
             programme_id=klass.programme_id,
             hours_trained=hours,
-            hours_present=present,
-            page_number=page,
+            hours_present=v.hours,
+            page_number=v.page,
+            absence_reason=v.absence_reason,
+            absence_remark=v.absence_remark,
         )
-        for learner_id, (present, page) in values.items()
+        for learner_id, v in values.items()
     )
     session.status = status
     session.scheduled_hours = hours
@@ -189,8 +201,14 @@ def _record_session_orm(
         changed_by=recorded_by,
         reason=notes,
         changes=[
-            LearnerChange(learner_id, hours_after=present, page_after=page)
-            for learner_id, (present, page) in values.items()
+            LearnerChange(
+                learner_id,
+                hours_after=v.hours,
+                page_after=v.page,
+                reason_after=v.absence_reason,
+                remark_after=v.absence_remark,
+            )
+            for learner_id, v in values.items()
         ],
     )
     return session

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from classes.forms import CorrectionForm, VoidForm, parse
@@ -27,7 +28,13 @@ from classes.services.corrections import (
     undo_not_held,
     void_session,
 )
-from classes.views.forms import STRAY_FIELD, capture_rows, detail_url, entries_from_post
+from classes.views.forms import (
+    ABSENCE_CHOICES,
+    STRAY_FIELD,
+    capture_rows,
+    detail_url,
+    entries_from_post,
+)
 from submissions.http import form_key, replay_response, submitted_key
 from submissions.keys import AlreadySubmitted, InvalidSubmission
 
@@ -38,6 +45,9 @@ UNDONE_MESSAGE = "{date} is no longer recorded as not held: it can be captured n
 CANNOT_UNDO_MESSAGE = 'This "not held" cannot be undone by you now.'
 
 
+# The absence remarks are free text about learners (personal data): an error report
+# (were one ever e-mailed) shows none of the POST's values.
+@sensitive_post_parameters()
 @login_required
 @require_http_methods(["GET", "POST"])
 def correct(request, class_id: int, session_date: datetime.date):
@@ -48,6 +58,8 @@ def correct(request, class_id: int, session_date: datetime.date):
         r.attendance.learner_id: {
             "hours": f"{r.attendance.hours_present.normalize():f}",
             "page": str(r.attendance.page_number or ""),
+            "absence": r.attendance.absence_reason,
+            "remark": r.attendance.absence_remark,
         }
         for r in recorded
     }
@@ -103,6 +115,7 @@ def correct(request, class_id: int, session_date: datetime.date):
         [r.roster for r in recorded], values, context["problems"], session.scheduled_hours
     )
     context["total_pages"] = klass.programme.total_pages
+    context["absence_choices"] = ABSENCE_CHOICES
     status = 400 if request.method == "POST" else 200
     return render(request, "classes/correct.html", context, status=status)
 

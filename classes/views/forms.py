@@ -8,18 +8,21 @@ from decimal import Decimal
 from django.urls import reverse
 
 from attendance_project.parsing import parse_decimal
+from classes.models import AbsenceReason
 from classes.services import LearnerEntry
 
 # Every field that claims to be a learner's: its suffix must be a learner id, written
 # the one way the form writes it (ASCII digits, no leading zero).
-LEARNER_FIELD = re.compile(r"^(hours|page)_(.*)$", re.DOTALL)
+LEARNER_FIELD = re.compile(r"^(hours|page|absence|remark)_(.*)$", re.DOTALL)
+KINDS = ("hours", "page", "absence", "remark")
 CANONICAL_ID = re.compile(r"^[1-9][0-9]{0,17}$")
 ANY_ID = re.compile(r"^[0-9]{1,18}$")
 STRAY_FIELD = "The form sent a field that is not one of its own ({field}); nothing was saved."
 
 
 def entries_from_post(post, values):
-    """The learner rows of the lean capture form: hours_<id> and page_<id> fields.
+    """The learner rows of the lean capture form: hours_<id>, page_<id>, and the
+    absence reason and remark, absence_<id> and remark_<id> (issue 12, point 6).
 
     Returns (entries, values, stray). A learner whose hours or page arrive more than
     once, whether repeated (`hours_5=3&hours_5=0`) or under another spelling of their
@@ -40,15 +43,17 @@ def entries_from_post(post, values):
             continue
         pk = int(suffix)
         count = len(post.getlist(key)) + (0 if CANONICAL_ID.match(suffix) else 1)
-        counts = sent.setdefault(pk, {"hours": 0, "page": 0})
+        counts = sent.setdefault(pk, dict.fromkeys(KINDS, 0))
         counts[kind] += count
-        values.setdefault(pk, {"hours": None, "page": None})[kind] = post.getlist(key)[0]
+        values.setdefault(pk, dict.fromkeys(KINDS))[kind] = post.getlist(key)[0]
     entries = [
         LearnerEntry(
             learner_id=pk,
-            hours_present=values[pk]["hours"],
-            page_number=values[pk]["page"],
+            hours_present=values[pk].get("hours"),
+            page_number=values[pk].get("page"),
             repeated=max(counts.values()) > 1,
+            absence_reason=values[pk].get("absence"),
+            absence_remark=values[pk].get("remark"),
         )
         for pk, counts in sent.items()
     ]
@@ -70,11 +75,18 @@ def capture_rows(learners, values, problems, hours):
                 "roster": row,
                 "hours": value["hours"] if value["hours"] is not None else "",
                 "page": value["page"] or "",
+                "absence": value.get("absence") or "",
+                "remark": value.get("remark") or "",
                 "absent": absent_hours(hours, value["hours"]),
                 "errors": by_learner.get(row.learner.pk, {}),
             }
         )
     return rows
+
+
+# The absence reason's choices as the capture and correction forms list them; the
+# empty choice is "no reason" (optional).
+ABSENCE_CHOICES = [("", "No reason"), *AbsenceReason.choices]
 
 
 def absent_hours(trained, present):

@@ -34,13 +34,26 @@
 
   // Enter in a learner's field moves to the next field instead of submitting a
   // register half filled in (issue 12, point 1); the buttons still submit.
-  var fields = Array.prototype.slice.call(form.querySelectorAll(".learner-row input"));
+  // The absence remark, optional, is skipped by it and moves to the next row too.
+  var fields = Array.prototype.slice.call(
+    form.querySelectorAll(".learner-row input.hours, .learner-row input.page"));
+  function moveTo(next) {
+    if (next) { next.focus(); next.select(); } else { form.querySelector("button[type=submit]").focus(); }
+  }
   fields.forEach(function (field, index) {
     field.addEventListener("keydown", function (event) {
       if (event.key !== "Enter") { return; }
       event.preventDefault();
-      var next = fields[index + 1];
-      if (next) { next.focus(); next.select(); } else { form.querySelector("button[type=submit]").focus(); }
+      moveTo(fields[index + 1]);
+    });
+  });
+  rows.forEach(function (row, index) {
+    var remark = row.querySelector("input.remark");
+    if (!remark) { return; }
+    remark.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter") { return; }
+      event.preventDefault();
+      moveTo(rows[index + 1] ? hoursInput(rows[index + 1]) : null);
     });
   });
 

@@ -152,6 +152,9 @@ def test_enter_never_saves_a_half_filled_register_and_all_present_saves_in_three
     expect(page.locator("input.page").nth(0)).to_be_focused()
     page.locator("input.page").nth(0).press("Enter")
     expect(hours.nth(1)).to_be_focused()
+    # The optional absence remark moves on to the next learner too (issue 12, point 6).
+    page.locator("input.remark").nth(1).press("Enter")
+    expect(hours.nth(2)).to_be_focused()
     assert not AttendanceSession.objects.filter(status="captured").exists()
 
     # Taps 2 and 3: everyone present, saved; no learner has a page yet, and none needs one.

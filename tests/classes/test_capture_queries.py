@@ -38,6 +38,31 @@ def entries(klass):
     return [LearnerEntry(pk, "3", "5") for pk in roster_ids(klass)]
 
 
+# Every other learner late, with a remark (issue 12, point 6): the reasons travel in
+# the same statement as the hours and pages.
+def absence(n: int) -> tuple[str, str, str]:
+    return ("2", "late", "bus") if n % 2 else ("3", "", "")
+
+
+@pytest.mark.parametrize("size", [5, 100])
+def test_absence_reasons_add_no_statement(
+    size, sized_class, own_facilitator, django_assert_num_queries
+):
+    klass = sized_class(size)
+    lines = [
+        LearnerEntry(pk, hours, "5", absence_reason=reason, absence_remark=remark)
+        for n, pk in enumerate(roster_ids(klass))
+        for hours, reason, remark in [absence(n)]
+    ]
+    with django_assert_num_queries(SERVICE_STATEMENTS):
+        capture_session(
+            klass=klass, session_date=MONDAY, recorded_by=own_facilitator, entries=lines
+        )
+
+    late = LearnerAttendance.objects.filter(session__klass=klass, absence_reason="late")
+    assert late.count() == size // 2
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_a_service_capture_sends_a_fixed_number_of_statements(
     size, sized_class, own_facilitator, django_assert_num_queries
@@ -53,12 +78,14 @@ def test_a_service_capture_sends_a_fixed_number_of_statements(
     assert HoursLog.objects.filter(klass=klass).count() == size
 
 
-def post(client, user, klass, django_assert_num_queries, statements):
+def post(client, user, klass, django_assert_num_queries, statements, reasons=False):
     client.force_login(user)
     url = reverse("classes:capture", args=[klass.pk, MONDAY])
     form = {FIELD_NAME: issue_key(user=user, purpose=url)}
-    for pk in roster_ids(klass):
-        form |= {f"hours_{pk}": "3", f"page_{pk}": "5"}
+    for n, pk in enumerate(roster_ids(klass)):
+        hours, reason, remark = absence(n) if reasons else ("3", "", "")
+        form |= {f"hours_{pk}": hours, f"page_{pk}": "5"}
+        form |= {f"absence_{pk}": reason, f"remark_{pk}": remark}
 
     with django_assert_num_queries(statements):
         response = client.post(url, form)
@@ -72,6 +99,14 @@ def test_a_capture_post_sends_a_fixed_number_of_statements(
     size, sized_class, client, own_facilitator, django_assert_num_queries
 ):
     post(client, own_facilitator, sized_class(size), django_assert_num_queries, VIEW_STATEMENTS)
+
+
+def test_a_capture_post_with_absence_reasons_sends_the_same_statements(
+    sized_class, client, own_facilitator, django_assert_num_queries
+):
+    klass = sized_class(30)
+    post(client, own_facilitator, klass, django_assert_num_queries, VIEW_STATEMENTS, reasons=True)
+    assert LearnerAttendance.objects.filter(absence_reason="late").count() == 15
 
 
 def test_a_backup_facilitator_needs_no_permission_query(

@@ -8,7 +8,14 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from classes.management.commands.load_demo import LOGINS
-from classes.models import AttendanceSession, Class, Enrolment, Schedule, SessionHistory
+from classes.models import (
+    AttendanceSession,
+    Class,
+    Enrolment,
+    LearnerAttendance,
+    Schedule,
+    SessionHistory,
+)
 from classes.registers.models import SignedRegister
 from learners.models import Client, Learner
 from progression.models import Progression
@@ -68,6 +75,9 @@ def test_the_demo_loads_once_and_is_a_term_of_history_worth_looking_at(client, c
     assert SignedRegister.objects.exists()
     actions = set(SessionHistory.objects.values_list("action", flat=True))
     assert {Action.CAPTURED, Action.CORRECTED, Action.VOIDED, Action.NOT_HELD} <= actions
+    # Absence reasons (issue 12, point 6): absent learners, early leavers, one late.
+    reasons = set(LearnerAttendance.objects.values_list("absence_reason", flat=True))
+    assert {"sick", "excused", "unexcused", "left_early", "late"} <= reasons
 
     progress = client.get(reverse("reports:progress")).content.decode()
     assert "At risk" in progress

@@ -149,19 +149,40 @@ def test_the_month_sheet_greys_out_days_a_learner_was_not_enrolled(
     assert sheet.columns[0].captured
 
 
-def test_the_absence_reason_column_follows_the_attendance_row(scheduled_class, own_facilitator):
-    session = capture_monday(scheduled_class, own_facilitator, hours=("3", "3", "0"))
-    row = session.attendance.order_by("learner__surname").last()
+def test_after_capture_the_register_shows_each_learners_absence_reason(
+    client, scheduled_class, own_facilitator
+):
+    capture_monday(
+        scheduled_class,
+        own_facilitator,
+        hours=("3", "2.5", "0"),
+        pages=("12", "9", ""),
+        absences=[("", ""), ("late", ""), ("sick", "clinic")],
+    )
+    client.force_login(own_facilitator)
 
-    # Absence reasons are added by other work of issue 12: until the attendance row
-    # has the field, the column is left out and the text is empty.
-    has_field = sheets.shows_absence_reasons()
-    assert has_field == hasattr(row, sheets.ABSENCE_REASON_FIELD)
-    if not has_field:
-        assert sheets.absence_text(row) == ""
-    row.absence_reason = "sick"
-    row.absence_remark = "clinic letter"
-    assert sheets.absence_text(row).endswith("– clinic letter")
+    text = pdf_text(client.get(register_url(scheduled_class)))
+
+    assert "Absence reason" in text
+    lines = text.splitlines()
+    expected = [[], ["Late", "arrival"], ["Sick", "–", "clinic"]]
+    for learner, reason in zip(learners(scheduled_class), expected, strict=True):
+        row = next(line for line in lines if learner.id_number in line)
+        # After the hours present, hours absent and page: the reason and remark.
+        assert row.split(learner.id_number, 1)[1].split()[3:] == reason, row
+
+
+def test_before_capture_the_register_has_a_blank_absence_reason_column(
+    client, scheduled_class, own_facilitator
+):
+    client.force_login(own_facilitator)
+
+    text = pdf_text(client.get(register_url(scheduled_class)))
+
+    assert "Absence reason" in text
+    for learner in learners(scheduled_class):
+        row = next(line for line in text.splitlines() if learner.id_number in line)
+        assert row.split(learner.id_number, 1)[1].split() == [], row
 
 
 def test_the_renderer_reads_only_its_own_files():

@@ -2,7 +2,8 @@
 facilitator and the office use, so the ledger, the totals and every history table
 agree as they would in production.
 
-What a newcomer then finds: captured sessions with varied attendance and pages, one
+What a newcomer then finds: captured sessions with varied attendance, pages and
+absence reasons (sick, excused, unexcused, left early; one late arrival), one
 session not held for each reason, a correction with its reason, a voided and
 recaptured session, a signed register uploaded, a learner at risk (joined late: the
 schedule ends before their hours), learners over their hours on a capped programme,
@@ -18,7 +19,7 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 
-from classes.models import AttendanceSession, Class
+from classes.models import AbsenceReason, AttendanceSession, Class
 from classes.registers.pdf import session_register_pdf
 from classes.registers.sheets import session_sheet
 from classes.schedule import PlannedSession, expand
@@ -38,6 +39,9 @@ NOT_HELD_NOTES: dict[str, str] = {
     AttendanceSession.Status.AGENT_ABSENT: "Facilitator ill; the office informed the client.",
 }
 HOLD_REASON = "On leave for two weeks (family responsibility)."
+# Why an absent learner was away, in turn; the sick ones brought a note.
+ABSENT_REASONS = (AbsenceReason.SICK, AbsenceReason.EXCUSED, AbsenceReason.UNEXCUSED)
+SICK_REMARK = "Doctor's note handed in."
 # How many pages a present learner works through per session, per learner.
 PACE = (3, 2, 4, 2, 3, 1)
 
@@ -102,14 +106,20 @@ def _capture(
         absent = (number + index) % 9 == 4
         early = (number + index) % 6 == 1
         if absent:
-            entries.append(LearnerEntry(pk, "0", None))
+            reason = ABSENT_REASONS[number % len(ABSENT_REASONS)]
+            remark = SICK_REMARK if reason == AbsenceReason.SICK else ""
+            entries.append(
+                LearnerEntry(pk, "0", None, absence_reason=reason, absence_remark=remark)
+            )
             continue
-        hours = planned.hours - Decimal("1") if early and planned.hours > 1 else planned.hours
+        left_early = early and planned.hours > 1
+        hours = planned.hours - Decimal("1") if left_early else planned.hours
         pages[pk] = min(
             pages.get(pk, learner.previous_page or 0) + PACE[index % len(PACE)],
             klass.programme.total_pages,
         )
-        entries.append(LearnerEntry(pk, str(hours), pages[pk]))
+        early_reason = AbsenceReason.LEFT_EARLY if left_early else ""
+        entries.append(LearnerEntry(pk, str(hours), pages[pk], absence_reason=early_reason))
     _record(klass, planned, facilitator, entries)
     return entries
 
@@ -137,7 +147,8 @@ def _not_held(klass: Class, planned: PlannedSession, user: User, status: str) ->
 
 
 def _correct_one_learner(klass: Class, planned: PlannedSession, admin: User) -> None:
-    """The office corrects one learner's hours (an hour late), the rest unchanged."""
+    """The office corrects one learner's hours (an hour late, so the reason is "late
+    arrival"), the rest unchanged."""
     session = klass.sessions.get(session_date=planned.date)
     rows = list(session.attendance.select_related("learner").order_by("learner__surname"))
     late = next(r for r in rows if r.hours_present >= 2)
@@ -146,6 +157,8 @@ def _correct_one_learner(klass: Class, planned: PlannedSession, admin: User) -> 
             r.learner_id,
             str(r.hours_present - 1 if r is late else r.hours_present),
             r.page_number,
+            absence_reason=AbsenceReason.LATE if r is late else r.absence_reason,
+            absence_remark="" if r is late else r.absence_remark,
         )
         for r in rows
     ]
