@@ -15,9 +15,28 @@
       ? String(maxHours - present) : "";
   }
 
+  // Who is still to fill in, named above the buttons as the rows are filled: nothing
+  // is recorded until every learner has their hours (the server names them too).
+  var summary = document.getElementById("unset_summary");
+  var NAMED = 5;
+  function showUnset() {
+    if (!summary) { return; }
+    var unset = rows.filter(function (row) { return hoursInput(row).value.trim() === ""; })
+      .map(function (row) { return row.querySelector(".learner-name strong").textContent; });
+    summary.hidden = false;
+    if (unset.length === 0) {
+      summary.textContent = "Every learner has their hours filled in.";
+      return;
+    }
+    var named = unset.slice(0, NAMED).join("; ");
+    var more = unset.length > NAMED ? "; and " + (unset.length - NAMED) + " more" : "";
+    summary.textContent = "Not filled in yet (" + unset.length + "): " + named + more + ".";
+  }
+
   rows.forEach(function (row) {
-    hoursInput(row).addEventListener("input", function () { showAbsent(row); });
+    hoursInput(row).addEventListener("input", function () { showAbsent(row); showUnset(); });
   });
+  showUnset();
 
   var helpers = form.querySelector(".helpers");
   if (helpers) { helpers.hidden = false; }
@@ -25,10 +44,12 @@
     var action = event.target.dataset.action;
     if (action === "all-present") {
       rows.forEach(function (row) { hoursInput(row).value = String(maxHours); showAbsent(row); });
+      showUnset();
     } else if (action === "rest-absent") {
       rows.forEach(function (row) {
         if (hoursInput(row).value.trim() === "") { hoursInput(row).value = "0"; showAbsent(row); }
       });
+      showUnset();
     }
   });
 

@@ -152,6 +152,12 @@ def test_enter_never_saves_a_half_filled_register_and_all_present_saves_in_three
     expect(page.locator("input.page").nth(0)).to_be_focused()
     page.locator("input.page").nth(0).press("Enter")
     expect(hours.nth(1)).to_be_focused()
+    # The learners still to fill in are named above the buttons (the first row is not).
+    unset = page.locator("#unset_summary")
+    expect(unset).to_contain_text("Not filled in yet (19)")
+    names = page.locator(".learner-name strong").all_inner_texts()
+    # Rows 2 to 6 by name, in page order, then the count of the others.
+    expect(unset).to_have_text(f"Not filled in yet (19): {'; '.join(names[1:6])}; and 14 more.")
     # The optional absence remark moves on to the next learner too (issue 12, point 6).
     page.locator("input.remark").nth(1).press("Enter")
     expect(hours.nth(2)).to_be_focused()
@@ -159,6 +165,7 @@ def test_enter_never_saves_a_half_filled_register_and_all_present_saves_in_three
 
     # Taps 2 and 3: everyone present, saved; no learner has a page yet, and none needs one.
     page.get_by_role("button", name="All present").click()
+    expect(unset).to_have_text("Every learner has their hours filled in.")
     page.get_by_role("button", name="Save attendance").click()
     expect(page.locator(".message.success")).to_contain_text("captured for 20 learners")
     captured = AttendanceSession.objects.get(status="captured")
