@@ -130,6 +130,10 @@ def test_each_class_links_to_its_report_for_the_month(staff, three_classes):
     assert match.query["month"] == "2026-03"
 
 
+def test_without_classes_the_page_says_so(staff):
+    assert "There is no class yet." in staff.get(URL).content.decode()
+
+
 def test_without_a_search_the_first_classes_by_code(staff, three_classes):
     page = staff.get(URL)
     assert codes(page) == ["JHB-001", "JHB-002", "PTA-001"]
@@ -192,6 +196,7 @@ def test_a_search_too_long_is_refused_with_a_message(staff, three_classes):
     page = response.content.decode()
     assert SEARCH_TOO_LONG in page
     assert codes(response) == []
+    assert 'id="class-matches-heading"' not in page  # no list to show
     assert "x" * (SEARCH_MAX_LENGTH + 1) not in page  # what is shown back is bounded
     assert 'aria-invalid="true"' in page
     assert SEARCH_TOO_LONG not in staff.get(URL, {"q": longest}).content.decode()
