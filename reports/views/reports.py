@@ -33,7 +33,7 @@ from reports.class_search import SEARCH_MAX_LENGTH, SEARCH_TOO_LONG, ClassSearch
 from reports.common import ROWS_PER_PAGE, class_choices
 from reports.models import RECORD_RESOLUTION, VIEW_REPORTS
 
-CLASS_NOT_FOUND = "There is no class with that id; search for one below."
+CLASS_NOT_FOUND = "There is no class with that id; search for the class."
 
 
 def staff_report(view):
