@@ -152,10 +152,12 @@ class CountedPaginator(Paginator):
 
 
 def class_choices(*, using: str) -> list[tuple[int, str]]:
-    """(id, code) of every class, by code, for a filter (rendered by the `options` tag).
+    """(id, code) of every class, by code, for a filter (rendered by the `options` tag):
+    learner progress's. The class monthly report, which only asks which class to show,
+    searches instead (reports.class_search).
 
-    Read from the cursor: two thousand tuples are the whole cost of a page that only
-    asks which class to show, and the queryset's per-row machinery tripled it.
+    Read from the cursor: the queryset's per-row machinery tripled the cost of two
+    thousand tuples.
     """
     rows = Class.objects.using(using).order_by("code").values_list("pk", "code")
     sql, params = rows.query.get_compiler(using=using).as_sql()

@@ -93,6 +93,8 @@ HIDDEN_PARAMETERS = {
     "classes:attendance": ("month",),
     "classes:my_classes": ("page", "q", "status", "facilitator"),
     "classes:month_register_pdf": ("month",),
+    # The next classes of the search: linked only when more than a list's worth match.
+    "reports:class_monthly": ("after",),
     "login": ("next",),
     "admin:login": ("next",),
 }

@@ -29,10 +29,11 @@ from reports import class_monthly as monthly_report
 from reports import excessive_hours as excessive_report
 from reports import learner_progress as progress_report
 from reports import regulatory as regulatory_report
+from reports.class_search import SEARCH_MAX_LENGTH, SEARCH_TOO_LONG, ClassSearch, find_classes
 from reports.common import ROWS_PER_PAGE, class_choices
 from reports.models import RECORD_RESOLUTION, VIEW_REPORTS
 
-CLASS_NOT_FOUND = "There is no class with that id; choose one from the list."
+CLASS_NOT_FOUND = "There is no class with that id; search for the class."
 
 
 def staff_report(view):
@@ -167,8 +168,16 @@ def class_monthly(request):
         "month": month,
         "previous_month": shift_month(month.year, month.month, -1),
         "next_month": shift_month(month.year, month.month, 1),
-        "classes": class_choices(using=reporting_db()),
+        "search_max_length": SEARCH_MAX_LENGTH,
     }
+    if report is None:
+        # No class shown: the search, a bounded list whatever the number of classes.
+        search = ClassSearch.from_query(request.GET)
+        context |= {
+            "search": search,
+            "too_long": SEARCH_TOO_LONG if search.too_long else "",
+            "matches": find_classes(search, using=reporting_db()),
+        }
     return render(request, "reports/class_monthly.html", context)
 
 

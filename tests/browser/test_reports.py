@@ -11,12 +11,15 @@ from classes.schedule import expand
 from classes.selectors import schedule_spec
 from classes.services import LearnerEntry, capture_session
 from progression.services import ProgressionService
+from reports.class_search import CLASSES_SHOWN, SEARCH_MAX_LENGTH
 from reports.models import ExcessiveHoursResolution
+from tests.browser.axe import Audit
 from tests.browser.conftest import DESKTOP, PHONE, assert_fits_the_screen, log_in
 from tests.browser.test_csp import ViolationWatch
 from tests.conftest import NOW
 from tests.factories import (
     ClassFactory,
+    ClientFactory,
     EnrolmentFactory,
     LearningProgrammeFactory,
     ScheduleFactory,
@@ -105,18 +108,37 @@ def test_an_admin_reads_every_report(
     expect(page.locator("svg.trend").first).to_be_visible()
     expect(page.locator("tr[data-row]")).to_have_count(5)
 
+    # The class is found by a search (part of the client's name, any case), then
+    # chosen from the list of links; the list and the report pass axe-core.
+    audit = Audit(page)
     page.goto(f"{live_server.url}/reports/class-monthly/")
-    page.get_by_label("Class").select_option(label=live_class.code)
-    page.get_by_role("button", name="Show").click()
+    matches = page.get_by_role("region", name="Classes", exact=True)
+    expect(matches.get_by_role("listitem")).to_have_count(2)
+    assert_fits_the_screen(page)
+    screenshot(f"report-class-monthly-search-{size}")
+    page.get_by_label("Class code or client").fill("mzansi manufacturing")
+    page.get_by_role("button", name="Search").click()
+    matches = page.get_by_role("region", name="Classes matching")
+    expect(matches.get_by_role("listitem")).to_have_count(1)
+    expect(matches).to_contain_text(capped.code)
+    audit.check(f"class monthly search {size}")
+    page.get_by_label("Class code or client").fill(live_class.code.lower())
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name=live_class.code, exact=True).click()
     expect(page.locator(".monthly-header")).to_contain_text(live_class.site)
+    expect(page.locator(".chosen-class")).to_contain_text(live_class.code)
+    audit.check(f"class monthly report {size}")
     assert_fits_the_screen(page)
     screenshot(f"report-class-monthly-{size}")
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download CSV").click()
     assert download.value.suggested_filename.startswith(f"class-{live_class.code}-")
+    page.get_by_role("link", name="Choose another class").click()
+    expect(page.get_by_label("Class code or client")).to_be_visible()
     watch.collect()
     assert watch.found == []
+    audit.assert_no_failures()
 
 
 def test_an_admin_records_a_resolution_on_a_phone(
@@ -142,3 +164,39 @@ def test_an_admin_records_a_resolution_on_a_phone(
     assert_fits_the_screen(page)
     screenshot("report-excessive-hours-resolved-phone")
     assert ExcessiveHoursResolution.objects.get().notes == "Agreed an extra module with the client"
+
+
+@pytest.mark.parametrize(("size", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
+def test_the_class_search_stays_short_with_many_classes(
+    page, live_server, admin_user, screenshot, size, viewport
+):
+    ClassFactory.create_batch(CLASSES_SHOWN + 5, client=ClientFactory(name="Sasol Secunda"))
+    audit = Audit(page)
+    page.set_viewport_size(viewport)
+    log_in(page, live_server, admin_user, heading="Classes")
+    page.goto(f"{live_server.url}/reports/class-monthly/?month=2026-02")
+
+    matches = page.get_by_role("region", name="Classes", exact=True)
+    expect(matches.get_by_role("listitem")).to_have_count(CLASSES_SHOWN)
+    expect(matches).to_contain_text("More classes match: narrow the search")
+    assert_fits_the_screen(page)
+    audit.check(f"class search, more {size}")
+    screenshot(f"report-class-monthly-more-{size}")
+    page.get_by_role("link", name=f"see the next {CLASSES_SHOWN}").click()
+    expect(page.get_by_role("region", name="Classes").get_by_role("listitem")).to_have_count(5)
+    page.get_by_role("link", name="Back to the first classes").click()
+    expect(page.get_by_role("region", name="Classes").get_by_role("listitem")).to_have_count(
+        CLASSES_SHOWN
+    )
+
+    # The field takes at most 200 characters; a longer search comes from a typed URL.
+    field = page.get_by_label("Class code or client")
+    field.fill("secunda " * 30)
+    expect(field).to_have_value(("secunda " * 30)[:SEARCH_MAX_LENGTH])
+    page.goto(f"{live_server.url}/reports/class-monthly/?q={'secunda+' * 30}")
+    expect(page.locator(".message.warning")).to_contain_text("A search has at most")
+    expect(page.get_by_label("Class code or client")).to_have_attribute("aria-invalid", "true")
+    audit.check(f"class search, too long {size}")
+    assert_fits_the_screen(page)
+    screenshot(f"report-class-monthly-too-long-{size}")
+    audit.assert_no_failures()
