@@ -131,15 +131,23 @@ HALF = (len(HOSTILE) + 1) // 2
 OURS = Depth(per_parameter=HALF, all_fields=HALF, per_field=1, by_persona=True)
 # Django's own admin pages (lists, add, change, delete, history) are the same code for
 # each of the 25 models: values in turn across the models, a share per page. This
-# keeps the run near a minute; the parsers they call are ours (test_parsing.py).
-DJANGO_ADMIN = Depth(per_parameter=0.25, all_fields=1, per_field=0.2)
+# keeps the run near a minute and a half; the parsers they call are ours
+# (test_parsing.py).
+DJANGO_ADMIN = Depth(per_parameter=0.12, all_fields=1, per_field=0.2)
 # The PDF registers: each answer costs a second of rendering, and their one parameter
 # (month) is parse_month's, which the class page (classes:attendance) gets in full.
 PDF_PAGES = {"classes:register_pdf", "classes:month_register_pdf"}
 PDF_DEPTH = Depth(per_parameter=2, all_fields=1, per_field=0, by_persona=True)
 # A page refusing this persona (a login redirect, 403, 404) before reading anything:
-# every parameter at once, and a POST.
-REFUSED = Depth(per_parameter=0, all_fields=1, per_field=0)
+# every parameter at once, and a POST, on every third such page (values in turn: the
+# refusals are the same few code paths, the admin's login redirect most of all, and
+# probing every one of them was a quarter of the run).
+REFUSED = Depth(per_parameter=0, all_fields=1 / 3, per_field=0)
+# Django's own admin pages as the superuser, once the office admin had the same page
+# fuzzed: the same code with more permissions, so each form is sent once with every
+# field hostile (the superuser's extra fields and actions included), not field by
+# field again.
+SUPERUSER_AGAIN = Depth(per_parameter=0, all_fields=1, per_field=0)
 # The admin's views that are ours, and Django's autocomplete (it feeds our pickers).
 OUR_ADMIN_VIEWS = {
     "admin:autocomplete",
@@ -457,6 +465,7 @@ class Fuzz:
         self.findings = Findings()
         self._rotation = itertools.cycle(HOSTILE)
         self._share = 0.0
+        self._fuzzed_as_office: set[str] = set()
 
     def values(self, count: float, persona: Persona | None = None) -> list[str]:
         if persona is not None:  # the persona's own slice
@@ -483,6 +492,11 @@ class Fuzz:
         depth = OURS if not route.is_admin or route.key in OUR_ADMIN_VIEWS else DJANGO_ADMIN
         if route.key in PDF_PAGES:
             depth = PDF_DEPTH
+        if depth is DJANGO_ADMIN:
+            if persona.name == "superuser" and url in self._fuzzed_as_office:
+                depth = SUPERUSER_AGAIN
+            elif persona.name == "office_admin":
+                self._fuzzed_as_office.add(url)
         mine = persona if depth.by_persona else None
         page = read(text)
         parameters = query_parameters(route, page)
