@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "submissions",
+    "offline",
     "learners",
     "progression",
     "classes",

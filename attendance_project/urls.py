@@ -23,5 +23,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("classes/", include("classes.urls")),
     path("reports/", include("reports.urls")),
+    # The installable app's manifest and service worker, at the root (issue 13).
+    path("", include("offline.urls")),
     path("", RedirectView.as_view(pattern_name="classes:my_classes", permanent=False)),
 ]

@@ -33,8 +33,10 @@ from classes.views.forms import (
     STRAY_FIELD,
     capture_rows,
     detail_url,
+    drafts_context,
     entries_from_post,
 )
+from offline.drafts import CORRECTION
 from submissions.http import form_key, replay_response, submitted_key
 from submissions.keys import AlreadySubmitted, InvalidSubmission
 
@@ -116,6 +118,7 @@ def correct(request, class_id: int, session_date: datetime.date):
     )
     context["total_pages"] = klass.programme.total_pages
     context["absence_choices"] = ABSENCE_CHOICES
+    context.update(drafts_context(request, klass, session_date, kind=CORRECTION))
     status = 400 if request.method == "POST" else 200
     return render(request, "classes/correct.html", context, status=status)
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from attendance_project.parsing import parse_decimal
 from classes.models import AbsenceReason
 from classes.services import LearnerEntry
+from offline.drafts import draft_key, session_drafts
 
 # Every field that claims to be a learner's: its suffix must be a learner id, written
 # the one way the form writes it (ASCII digits, no leading zero).
@@ -99,3 +100,22 @@ def absent_hours(trained, present):
 
 def detail_url(klass, session_date):
     return reverse("classes:session_detail", args=[klass.pk, session_date])
+
+
+def drafts_context(request, klass, session_date, *, kind=None):
+    """What static/js/drafts.js needs on a session's page and its forms (issue 13): the
+    form's draft key (`kind`: offline.drafts.CAPTURE or CORRECTION) and the user's
+    submits confirmed for this session, whose drafts are done with."""
+    context = {
+        "drafts": session_drafts(
+            user=request.user,
+            class_id=klass.pk,
+            session_date=session_date,
+            outcome_url=detail_url(klass, session_date),
+        )
+    }
+    if kind is not None:
+        context["draft_key"] = draft_key(
+            user=request.user, class_id=klass.pk, session_date=session_date, kind=kind
+        )
+    return context

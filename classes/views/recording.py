@@ -30,8 +30,10 @@ from classes.views.forms import (
     STRAY_FIELD,
     capture_rows,
     detail_url,
+    drafts_context,
     entries_from_post,
 )
+from offline.drafts import CAPTURE
 from submissions.http import form_key, replay_response, submitted_key
 from submissions.keys import (
     AlreadySubmitted,
@@ -105,6 +107,7 @@ def capture(request, class_id: int, session_date: datetime.date):
             "rows": capture_rows(learners, values, context["problems"], planned.hours),
             "total_pages": klass.programme.total_pages,
             "absence_choices": ABSENCE_CHOICES,
+            **drafts_context(request, klass, session_date, kind=CAPTURE),
         }
     )
     status = 400 if request.method == "POST" else 200
