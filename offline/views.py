@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
+from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import HttpResponse, JsonResponse
 from django.templatetags.static import static
@@ -72,8 +74,13 @@ def manifest(request):
 def _revision(name: str) -> str:
     """A content hash, so the worker refetches a file that changed even where its
     URL does not (DEBUG serves static files under their plain names)."""
-    with staticfiles_storage.open(name) as file:
-        return hashlib.sha256(file.read()).hexdigest()[:16]
+    source = finders.find(name)  # the file in static/ (no collectstatic needed)
+    if isinstance(source, str):
+        content = Path(source).read_bytes()
+    else:
+        with staticfiles_storage.open(name) as file:
+            content = file.read()
+    return hashlib.sha256(content).hexdigest()[:16]
 
 
 @require_GET
