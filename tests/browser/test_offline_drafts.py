@@ -9,31 +9,19 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from classes.models import AttendanceSession, LearnerAttendance
-from tests.browser.conftest import DESKTOP, PHONE, log_in, open_class
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    drafts_settled,
+    log_in,
+    open_class,
+    stored_draft,
+    wait_for_stored,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 RESTORED = re.compile(r"^Restored what you typed on this phone at \d\d:\d\d\.$")
-
-
-def drafts_settled(page):
-    """Wait for static/js/drafts.js to have read (and cleared or restored) the drafts."""
-    expect(page.locator("#drafts")).to_have_attribute("data-drafts-settled", "true")
-
-
-def stored_draft(page, key):
-    return page.evaluate("(key) => window.idbKeyval.get(key)", key)
-
-
-def wait_for_stored(page, field, value):
-    """Every change is written at once, but asynchronously: wait for this one."""
-    key = page.locator("form[data-draft-key]").get_attribute("data-draft-key")
-    page.wait_for_function(
-        "([key, field, value]) => window.idbKeyval.get(key).then("
-        "  (draft) => draft && draft.values[field] === value)",
-        arg=[key, field, value],
-    )
-    return key
 
 
 def type_half_a_register(page):
