@@ -59,45 +59,60 @@
 
   function keepForm(form, key) {
     var asServed = valuesOf(form);
-    var restoring = false;
+    // The correction's version of the session (classes/views/corrections.py).
+    var versionField = form.querySelector("input[name=version]");
+    var version = versionField ? versionField.value : null;
+    var paused = false;  // while restoring, or while a stale draft waits for a choice
     var submissions = [];
 
     function save() {
-      if (restoring) { return; }
+      if (paused) { return; }
       var id = submissionId(form);
       if (id && submissions.indexOf(id) === -1) { submissions = submissions.concat([id]).slice(-10); }
       store.set(key, {
         values: valuesOf(form), savedAt: Date.now(), submissions: submissions,
-        path: window.location.pathname,
+        version: version, path: window.location.pathname,
       }).catch(function () { /* storage refused: the form still works */ });
     }
+    function putBack(values) {
+      paused = true;
+      setValues(form, values);
+      paused = false;
+    }
 
-    function showRestored(draft) {
+    function showNote(message, buttons) {
       var note = document.createElement("div");
       note.className = "draft-note";
       note.setAttribute("role", "status");
       var text = document.createElement("p");
       text.id = "draft_note_text";
-      text.textContent = "Restored what you typed on this phone at " + clock(draft.savedAt) + ".";
-      var discard = document.createElement("button");
-      discard.type = "button";
-      discard.className = "button";
-      discard.textContent = "Discard";
-      discard.setAttribute("aria-describedby", text.id);
-      discard.addEventListener("click", function () {
-        restoring = true;
-        setValues(form, asServed);
-        restoring = false;
-        submissions = [];
-        store.del(key).catch(function () {});
-        note.remove();
-        var first = form.querySelector("input.hours");
-        if (first) { first.focus(); }
-      });
+      text.textContent = message;
       note.appendChild(text);
-      note.appendChild(discard);
+      buttons.forEach(function (button) {
+        var element = document.createElement("button");
+        element.type = "button";
+        element.className = "button";
+        element.textContent = button.label;
+        element.setAttribute("aria-describedby", text.id);
+        element.addEventListener("click", function () {
+          note.remove();
+          button.action();
+          var first = form.querySelector("input.hours");
+          if (first) { first.focus(); }
+        });
+        note.appendChild(element);
+      });
       form.insertBefore(note, form.firstChild);
     }
+    var discard = {
+      label: "Discard",
+      action: function () {
+        putBack(asServed);
+        paused = false;
+        submissions = [];
+        store.del(key).catch(function () {});
+      },
+    };
 
     store.get(key).then(function (draft) {
       if (draft && isConfirmed(draft)) { return store.del(key); }
@@ -107,12 +122,22 @@
       var id = submissionId(form);
       submissions = (draft.submissions || []).filter(function (known) { return known !== id; })
         .concat(id ? [id] : []).slice(-10);
-      if (differs(form, draft.values || {})) {
-        restoring = true;
-        setValues(form, draft.values);
-        restoring = false;
-        showRestored(draft);
+      if (!differs(form, draft.values || {})) { return; }
+      var typedAt = clock(draft.savedAt);
+      if (version !== null && draft.version && draft.version !== version) {
+        // Someone changed the session since this was typed: the form shows what is
+        // recorded now, and the draft waits on the phone until its user chooses.
+        paused = true;
+        showNote("What you typed on this phone at " + typedAt + " was for this session " +
+          "before it was changed. It is kept on this phone: put it back to correct the " +
+          "session as it is now, or discard it.", [
+          { label: "Put it back", action: function () { putBack(draft.values); save(); } },
+          discard,
+        ]);
+        return;
       }
+      putBack(draft.values);
+      showNote("Restored what you typed on this phone at " + typedAt + ".", [discard]);
       return store.set(key, Object.assign({}, draft, { submissions: submissions }));
     }).catch(function () {}).then(function () {
       form.addEventListener("input", save);
@@ -136,6 +161,10 @@
   })).catch(function () {});
   settled.then(function () {
     var form = document.querySelector("form[data-draft-key]");
-    if (form) { keepForm(form, form.dataset.draftKey); } else { about.dataset.draftsSettled = "true"; }
+    if (form && form.dataset.draftKey) {
+      keepForm(form, form.dataset.draftKey);
+    } else {
+      about.dataset.draftsSettled = "true";
+    }
   });
 }());

@@ -9,6 +9,8 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from classes.models import AttendanceSession, LearnerAttendance
+from classes.services import LearnerEntry
+from classes.services.corrections import correct_session
 from tests.browser.conftest import (
     DESKTOP,
     PHONE,
@@ -117,7 +119,7 @@ def test_a_submit_that_failed_offline_is_back_when_the_page_is_opened_again(
     assert stored_draft(page, key) is None
 
 
-def test_a_correction_is_kept_as_typed_and_goes_once_saved(
+def test_a_correction_is_kept_as_typed_never_over_a_newer_one_and_goes_once_saved(
     page, live_server, own_facilitator, live_class
 ):
     page.set_viewport_size(PHONE)
@@ -138,6 +140,31 @@ def test_a_correction_is_kept_as_typed_and_goes_once_saved(
     page.reload()
     drafts_settled(page)
     expect(page.locator(".draft-note p")).to_have_text(RESTORED)
+    expect(page.locator("input.hours").nth(0)).to_have_value("1")
+    expect(page.get_by_label("Reason for the correction")).to_have_value("Left at 09:00")
+
+    # Meanwhile the session is corrected from another phone: the form shows what is
+    # recorded now, and the draft waits for a choice instead of going over it.
+    session.refresh_from_db()
+    recorded = LearnerAttendance.objects.filter(session=session).order_by("learner__surname")
+    correct_session(
+        klass=live_class,
+        session_date=session.session_date,
+        corrected_by=own_facilitator,
+        entries=[
+            LearnerEntry(learner_id=row.learner_id, hours_present=hours, page_number=None)
+            for row, hours in zip(recorded, ["2", "2", "1.5"], strict=True)
+        ],
+        reason="Pretorius left early",
+        expected_version=session.version,
+    )
+    page.reload()
+    drafts_settled(page)
+    expect(page.locator(".draft-note p")).to_contain_text("before it was changed")
+    expect(page.locator("input.hours").nth(0)).to_have_value("2")
+    expect(page.locator("input.hours").nth(2)).to_have_value("1.5")
+    expect(page.get_by_label("Reason for the correction")).to_have_value("")
+    page.get_by_role("button", name="Put it back").click()
     expect(page.locator("input.hours").nth(0)).to_have_value("1")
     expect(page.get_by_label("Reason for the correction")).to_have_value("Left at 09:00")
 
