@@ -67,7 +67,8 @@ clean:
 # The offline capture's libraries (issue 13), pinned: npm installs them in a throwaway
 # folder and their built files, maps and licences are copied to static/vendor/<lib>-<version>/,
 # which is committed, so CI and `make run` need no npm. Change a version here, run
-# `make vendor-js`, update the versioned paths in offline/ and the templates, commit the new folder.
+# `make vendor-js`, update the versioned paths (attendance_project/offline.py, templates),
+# commit the new folder.
 WORKBOX_VERSION    := 7.4.1
 IDB_KEYVAL_VERSION := 6.3.0
 WORKBOX_MODULES    := workbox-core workbox-routing workbox-strategies workbox-precaching

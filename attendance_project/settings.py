@@ -88,7 +88,6 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "submissions",
-    "offline",
     "learners",
     "progression",
     "classes",

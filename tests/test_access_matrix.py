@@ -52,11 +52,11 @@ MATRIX = {
     },
     # The installable app's shell (issue 13): no personal data, open to everyone, as
     # the browser fetches them for the login page too.
-    "offline:manifest": {
+    "app_manifest": {
         "GET": (200, 200, 200, 200),
         "POST": (405, 405, 405, 405),
     },
-    "offline:service_worker": {
+    "service_worker": {
         "GET": (200, 200, 200, 200),
         "POST": (405, 405, 405, 405),
     },

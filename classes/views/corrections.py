@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from classes.drafts import CORRECTION
 from classes.forms import CorrectionForm, VoidForm, parse
 from classes.models import AttendanceSession
 from classes.selectors import class_for, recorded_roster
@@ -36,7 +37,6 @@ from classes.views.forms import (
     drafts_context,
     entries_from_post,
 )
-from offline.drafts import CORRECTION
 from submissions.http import form_key, replay_response, submitted_key
 from submissions.keys import AlreadySubmitted, InvalidSubmission
 

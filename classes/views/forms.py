@@ -8,9 +8,9 @@ from decimal import Decimal
 from django.urls import reverse
 
 from attendance_project.parsing import parse_decimal
+from classes.drafts import draft_key, session_drafts
 from classes.models import AbsenceReason
 from classes.services import LearnerEntry
-from offline.drafts import draft_key, session_drafts
 
 # Every field that claims to be a learner's: its suffix must be a learner id, written
 # the one way the form writes it (ASCII digits, no leading zero).
@@ -104,7 +104,7 @@ def detail_url(klass, session_date):
 
 def drafts_context(request, klass, session_date, *, kind=None):
     """What static/js/drafts.js needs on a session's page and its forms (issue 13): the
-    form's draft key (`kind`: offline.drafts.CAPTURE or CORRECTION) and the user's
+    form's draft key (`kind`: classes.drafts.CAPTURE or CORRECTION) and the user's
     submits confirmed for this session, whose drafts are done with."""
     context = {
         "drafts": session_drafts(

@@ -1,4 +1,4 @@
-// On every page (issue 13): installs the app's service worker (offline/views.py),
+// On every page (issue 13): installs the app's service worker (attendance_project/offline.py),
 // which precaches the static assets. The page works without it, and without this file.
 (function () {
   "use strict";

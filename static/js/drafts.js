@@ -1,7 +1,7 @@
 // Drafts as typed (issue 13): every change in a capture or correction form is kept in
 // this browser's IndexedDB (idb-keyval) and put back when the form is opened again, on
 // reload or after a submit that never reached the server. A draft is deleted only
-// once the server has confirmed its submit (offline/drafts.py says how pages tell).
+// once the server has confirmed its submit (classes/drafts.py says how pages tell).
 // The page works without this file; the server checks everything.
 (function () {
   "use strict";

@@ -1,5 +1,5 @@
 // The service worker's code (issue 13), imported by the generated /sw.js, which sets
-// self.OFFLINE_CONFIG (offline/views.py) and loads Workbox first.
+// self.OFFLINE_CONFIG (attendance_project/offline.py) and loads Workbox first.
 //
 // For now it precaches the static assets only: no page is cached, since a
 // facilitator's pages hold learners' names (docs/decisions.md, Issue 13). Requests

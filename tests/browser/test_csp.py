@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from offline.views import PRECACHED
+from attendance_project.offline import PRECACHED
 from tests.browser.conftest import open_class
 from tests.factories import PASSWORD, EnrolmentFactory, ScheduleFactory
 
@@ -165,7 +165,7 @@ def test_the_manifest_and_the_service_worker_load_under_the_policy(
     assert all(path.startswith("/static/") for path in cached), cached
 
     manifest = context.new_cdp_session(page).send("Page.getAppManifest")
-    assert manifest["url"] == f"{live_server.url}{reverse('offline:manifest')}"
+    assert manifest["url"] == f"{live_server.url}{reverse('app_manifest')}"
     assert manifest["errors"] == []
     assert '"start_url": "/classes/"' in manifest["data"]
 

@@ -1,5 +1,5 @@
 """The installable app's manifest and service worker (issue 13), and what a session's
-pages tell the drafts script (offline/drafts.py)."""
+pages tell the drafts script (classes/drafts.py)."""
 
 import json
 import re
@@ -10,8 +10,8 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
-from offline.drafts import CONFIRMED_LISTED, session_drafts
-from offline.views import PRECACHED
+from attendance_project.offline import PRECACHED
+from classes.drafts import CONFIRMED_LISTED, session_drafts
 from submissions.models import FormSubmission
 from tests.conftest import MONDAY
 
@@ -26,7 +26,7 @@ def is_static_file(url: str) -> bool:
 
 
 def test_the_manifest_makes_the_app_installable(client):
-    response = client.get(reverse("offline:manifest"))
+    response = client.get(reverse("app_manifest"))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/manifest+json"
@@ -60,7 +60,7 @@ def test_the_service_worker_is_served_at_the_root_and_precaches_static_files_onl
 def test_every_page_links_the_manifest_and_installs_the_worker(client):
     page = client.get(reverse("login")).content.decode()
 
-    assert f'<link rel="manifest" href="{reverse("offline:manifest")}">' in page
+    assert f'<link rel="manifest" href="{reverse("app_manifest")}">' in page
     assert 'data-service-worker="/sw.js"' in page
 
 

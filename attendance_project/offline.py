@@ -94,7 +94,7 @@ def service_worker(request):
         "precache": [{"url": static(name), "revision": _revision(name)} for name in PRECACHED],
     }
     script = (
-        "// The app's service worker (offline/views.py). Generated: do not cache.\n"
+        "// The app's service worker (attendance_project/offline.py). Generated: do not cache.\n"
         f"self.OFFLINE_CONFIG = {json.dumps(config, sort_keys=True)};\n"
         f"importScripts({json.dumps(static(f'{WORKBOX}/workbox-sw.js'))}, "
         f"{json.dumps(static('js/service-worker.js'))});\n"
