@@ -100,8 +100,8 @@ def service_worker(request):
         f"{json.dumps(static('js/service-worker.js'))});\n"
     )
     response = HttpResponse(script, content_type="text/javascript; charset=utf-8")
-    # Served at the root, so its scope may be the whole app; said explicitly, as the
-    # app may be mounted under a prefix.
+    # At the root its scope is the whole site by default; the header says so anyway,
+    # for a proxy that serves it from elsewhere.
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"
     return response

@@ -129,8 +129,8 @@
         // recorded now, and the draft waits on the phone until its user chooses.
         paused = true;
         showNote("What you typed on this phone at " + typedAt + " was for this session " +
-          "before it was changed. It is kept on this phone: put it back to correct the " +
-          "session as it is now, or discard it.", [
+          "before it was changed elsewhere. It is kept on this phone: put it back to " +
+          "correct the session as it is now, or discard it.", [
           { label: "Put it back", action: function () { putBack(draft.values); save(); } },
           discard,
         ]);

@@ -120,7 +120,7 @@ def test_a_submit_that_failed_offline_is_back_when_the_page_is_opened_again(
 
 
 def test_a_correction_is_kept_as_typed_never_over_a_newer_one_and_goes_once_saved(
-    page, live_server, own_facilitator, live_class
+    page, live_server, own_facilitator, live_class, screenshot
 ):
     page.set_viewport_size(PHONE)
     log_in(page, live_server, own_facilitator)
@@ -164,6 +164,7 @@ def test_a_correction_is_kept_as_typed_never_over_a_newer_one_and_goes_once_save
     expect(page.locator("input.hours").nth(0)).to_have_value("2")
     expect(page.locator("input.hours").nth(2)).to_have_value("1.5")
     expect(page.get_by_label("Reason for the correction")).to_have_value("")
+    screenshot("correct-draft-kept-phone")
     page.get_by_role("button", name="Put it back").click()
     expect(page.locator("input.hours").nth(0)).to_have_value("1")
     expect(page.get_by_label("Reason for the correction")).to_have_value("Left at 09:00")
