@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test test-at bench lint format migrate demo clean
+.PHONY: help venv run test test-at bench lint format migrate demo clean vendor-js
 
 help:
 	@echo "make run     set up, migrate, load demo data, serve on http://$(HOST):$(PORT)"
@@ -16,6 +16,7 @@ help:
 	@echo "make lint    ruff check + ruff format --check + mypy"
 	@echo "make format  ruff format + ruff check --fix"
 	@echo "make clean   remove the virtualenv, caches and the SQLite file"
+	@echo "make vendor-js  fetch Workbox and idb-keyval (pinned) with npm into static/vendor/ (committed)"
 
 # Re-installs whenever pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -62,3 +63,28 @@ format: venv
 
 clean:
 	rm -rf $(VENV) *.egg-info build .pytest_cache .ruff_cache .mypy_cache .hypothesis db.sqlite3 staticfiles
+
+# The offline capture's libraries (issue 13), pinned: npm installs them in a throwaway
+# folder and their built files, maps and licences are copied to static/vendor/<lib>-<version>/,
+# which is committed, so CI and `make run` need no npm. Change a version here, run
+# `make vendor-js`, update the versioned paths (attendance_project/offline.py, templates),
+# commit the new folder.
+WORKBOX_VERSION    := 7.4.1
+IDB_KEYVAL_VERSION := 6.3.0
+WORKBOX_MODULES    := workbox-core workbox-routing workbox-strategies workbox-precaching
+vendor-js:
+	@command -v npm >/dev/null || { echo "npm not found (apt-get install -y npm)"; exit 1; }
+	set -e; work=$$(mktemp -d); trap 'rm -rf "$$work"' EXIT; \
+	workbox=static/vendor/workbox-$(WORKBOX_VERSION); idb=static/vendor/idb-keyval-$(IDB_KEYVAL_VERSION); \
+	echo '{"private": true}' > "$$work/package.json"; \
+	npm install --prefix "$$work" --no-audit --no-fund --ignore-scripts --save-exact \
+		workbox-sw@$(WORKBOX_VERSION) workbox-window@$(WORKBOX_VERSION) \
+		$(foreach m,$(WORKBOX_MODULES),$(m)@$(WORKBOX_VERSION)) idb-keyval@$(IDB_KEYVAL_VERSION); \
+	modules="$$work/node_modules"; \
+	rm -rf "$$workbox" "$$idb"; mkdir -p "$$workbox" "$$idb"; \
+	cp "$$modules"/workbox-sw/build/workbox-sw.js* \
+		"$$modules"/workbox-window/build/workbox-window.prod.umd.js* \
+		$(foreach m,$(WORKBOX_MODULES),"$$modules"/$(m)/build/$(m).prod.js*) \
+		"$$modules"/workbox-sw/LICENSE "$$workbox"/; \
+	cp "$$modules"/idb-keyval/dist/umd.js "$$modules"/idb-keyval/LICENCE "$$idb"/; \
+	ls -l "$$workbox" "$$idb"

@@ -3,7 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from attendance_project import axes_admin  # noqa: F401  (registers the fixed axes admin)
+from attendance_project import (
+    axes_admin,  # noqa: F401  (registers the fixed axes admin)
+    offline,
+)
 from attendance_project.security import AdminLoginForm, LoginForm
 
 admin.site.site_header = "Attendance and hours"
@@ -23,5 +26,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("classes/", include("classes.urls")),
     path("reports/", include("reports.urls")),
+    # The installable app's manifest and service worker, at the root (issue 13).
+    path("manifest.webmanifest", offline.manifest, name="app_manifest"),
+    path("sw.js", offline.service_worker, name="service_worker"),
     path("", RedirectView.as_view(pattern_name="classes:my_classes", permanent=False)),
 ]

@@ -50,6 +50,16 @@ MATRIX = {
         "GET": (405, 405, 405, 405),  # logging out changes state: POST only
         "POST": (TO_LOGIN, TO_LOGIN, TO_LOGIN, TO_LOGIN),
     },
+    # The installable app's shell (issue 13): no personal data, open to everyone, as
+    # the browser fetches them for the login page too.
+    "app_manifest": {
+        "GET": (200, 200, 200, 200),
+        "POST": (405, 405, 405, 405),
+    },
+    "service_worker": {
+        "GET": (200, 200, 200, 200),
+        "POST": (405, 405, 405, 405),
+    },
     "classes:my_classes": {
         "GET": (TO_LOGIN, 200, 200, 200),  # each sees only their classes
         "POST": (TO_LOGIN, 405, 405, 405),

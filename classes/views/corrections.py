@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from classes.drafts import CORRECTION
 from classes.forms import CorrectionForm, VoidForm, parse
 from classes.models import AttendanceSession
 from classes.selectors import class_for, recorded_roster
@@ -33,6 +34,7 @@ from classes.views.forms import (
     STRAY_FIELD,
     capture_rows,
     detail_url,
+    drafts_context,
     entries_from_post,
 )
 from submissions.http import form_key, replay_response, submitted_key
@@ -116,6 +118,7 @@ def correct(request, class_id: int, session_date: datetime.date):
     )
     context["total_pages"] = klass.programme.total_pages
     context["absence_choices"] = ABSENCE_CHOICES
+    context.update(drafts_context(request, klass, session_date, kind=CORRECTION))
     status = 400 if request.method == "POST" else 200
     return render(request, "classes/correct.html", context, status=status)
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.urls import reverse
 
 from attendance_project.parsing import parse_decimal
+from classes.drafts import draft_key, session_drafts
 from classes.models import AbsenceReason
 from classes.services import LearnerEntry
 
@@ -99,3 +100,22 @@ def absent_hours(trained, present):
 
 def detail_url(klass, session_date):
     return reverse("classes:session_detail", args=[klass.pk, session_date])
+
+
+def drafts_context(request, klass, session_date, *, kind=None):
+    """What static/js/drafts.js needs on a session's page and its forms (issue 13): the
+    form's draft key (`kind`: classes.drafts.CAPTURE or CORRECTION) and the user's
+    submits confirmed for this session, whose drafts are done with."""
+    context = {
+        "drafts": session_drafts(
+            user=request.user,
+            class_id=klass.pk,
+            session_date=session_date,
+            outcome_url=detail_url(klass, session_date),
+        )
+    }
+    if kind is not None:
+        context["draft_key"] = draft_key(
+            user=request.user, class_id=klass.pk, session_date=session_date, kind=kind
+        )
+    return context

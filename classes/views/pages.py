@@ -35,6 +35,7 @@ from classes.services.corrections import (
     may_undo_not_held,
 )
 from classes.stored_plan import planned_session_on, planned_sessions, waiting_sessions
+from classes.views.forms import drafts_context
 from classes.views.register_parts import signed_register_context
 
 CLASSES_PER_PAGE = 25
@@ -159,6 +160,7 @@ def session_page(request, klass: Class, session_date: datetime.date, *, problems
             "can_void": recorded and request.user.has_perm(VOID_PERMISSION),
             "can_undo_not_held": recorded and may_undo_not_held(request.user, session),
             **signed_register_context(request, klass, session_date, session, problems),
+            **drafts_context(request, klass, session_date),
         },
         status=status,
     )

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from classes.drafts import CAPTURE
 from classes.forms import CaptureForm, NotHeldForm, parse
 from classes.models import AttendanceSession
 from classes.selectors import class_for, roster
@@ -30,6 +31,7 @@ from classes.views.forms import (
     STRAY_FIELD,
     capture_rows,
     detail_url,
+    drafts_context,
     entries_from_post,
 )
 from submissions.http import form_key, replay_response, submitted_key
@@ -105,6 +107,7 @@ def capture(request, class_id: int, session_date: datetime.date):
             "rows": capture_rows(learners, values, context["problems"], planned.hours),
             "total_pages": klass.programme.total_pages,
             "absence_choices": ABSENCE_CHOICES,
+            **drafts_context(request, klass, session_date, kind=CAPTURE),
         }
     )
     status = 400 if request.method == "POST" else 200

@@ -121,3 +121,24 @@ def assert_fits_the_screen(page):
     page.wait_for_load_state()
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{overflow}px of horizontal scrolling"
+
+
+# Drafts kept on the phone (static/js/drafts.js, issue 13).
+def drafts_settled(page):
+    """Wait for static/js/drafts.js to have read (and cleared or restored) the drafts."""
+    expect(page.locator("#drafts")).to_have_attribute("data-drafts-settled", "true")
+
+
+def stored_draft(page, key):
+    return page.evaluate("(key) => window.idbKeyval.get(key)", key)
+
+
+def wait_for_stored(page, field, value):
+    """Every change is written at once, but asynchronously: wait for this one."""
+    key = page.locator("form[data-draft-key]").get_attribute("data-draft-key")
+    page.wait_for_function(
+        "([key, field, value]) => window.idbKeyval.get(key).then("
+        "  (draft) => draft && draft.values[field] === value)",
+        arg=[key, field, value],
+    )
+    return key

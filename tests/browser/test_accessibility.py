@@ -9,7 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.browser.axe import Audit
-from tests.browser.conftest import PHONE, assert_fits_the_screen, log_in
+from tests.browser.conftest import PHONE, assert_fits_the_screen, log_in, wait_for_stored
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -66,6 +66,12 @@ def test_the_facilitator_pages_pass_axe(
         expect(page.get_by_label(f"Last page done — {name}", exact=True)).to_have_count(1)
         expect(page.get_by_label(f"Absence reason — {name}", exact=True)).to_have_count(1)
         expect(page.get_by_label(f"Remark — {name}", exact=True)).to_have_count(1)
+    # What was typed, restored after a reload with its note (issue 13).
+    page.locator("input.hours").first.fill("2")
+    wait_for_stored(page, page.locator("input.hours").first.get_attribute("name"), "2")
+    page.reload()
+    expect(page.get_by_role("button", name="Discard")).to_be_visible()
+    audit.check(f"capture with a restored draft {size}")
     fill_every_row(page)
     page.locator("input.hours").first.fill("5")
     # "Other" without a remark (issue 12, point 6): refused at the learner too.

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from attendance_project.offline import PRECACHED
 from tests.browser.conftest import open_class
 from tests.factories import PASSWORD, EnrolmentFactory, ScheduleFactory
 
@@ -136,4 +137,38 @@ def test_the_admin_runs_under_the_policy(page, live_server, admin_user, live_cla
     page.locator("#action-toggle").check()  # the changelist's actions script
     watch.collect()
 
+    assert watch.found == []
+
+
+def test_the_manifest_and_the_service_worker_load_under_the_policy(
+    page, context, live_server, own_facilitator, live_class, watch
+):
+    """Issue 13: the worker installs from the app's origin (its own scripts and Workbox,
+    vendored) and precaches the static files; the browser reads the manifest."""
+    log_in(page, f"{live_server.url}/", own_facilitator)
+    expect(page.get_by_role("heading", name="My classes")).to_be_visible()
+    # Resolves once the worker is active: its install (importScripts, precaching)
+    # would have failed under a policy that blocked any of it.
+    scope = page.evaluate("navigator.serviceWorker.ready.then((r) => r.scope)")
+    assert scope == f"{live_server.url}/"
+    cached = page.evaluate(
+        """async () => {
+          const urls = [];
+          for (const name of await caches.keys()) {
+            const cache = await caches.open(name);
+            urls.push(...(await cache.keys()).map((request) => new URL(request.url).pathname));
+          }
+          return urls;
+        }"""
+    )
+    assert len(cached) == len(PRECACHED)
+    assert all(path.startswith("/static/") for path in cached), cached
+
+    manifest = context.new_cdp_session(page).send("Page.getAppManifest")
+    assert manifest["url"] == f"{live_server.url}{reverse('app_manifest')}"
+    assert manifest["errors"] == []
+    assert '"start_url": "/classes/"' in manifest["data"]
+
+    open_class(page, live_class)  # a page loaded under the worker
+    watch.collect()
     assert watch.found == []
