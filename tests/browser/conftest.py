@@ -60,9 +60,10 @@ def pinned_clock(time_machine):
     this process, so it reads this clock too. The clock ticks from there, like a real
     one; Playwright does not need that (its waits run on the monotonic clock, which
     time-machine leaves alone, and its driver is another process), but the recorded
-    times keep their order. Chromium keeps the real clock: no page script here reads
-    it (the admin's "Today" shortcut does; the tests only check it fills the field),
-    and Django's cookies carry Max-Age, which Chromium prefers to their Expires."""
+    times keep their order. Chromium keeps the real clock: the page scripts that read
+    it (the admin's "Today" shortcut; a draft's "typed at HH:MM", static/js/drafts.js)
+    are checked for filling in, not for the date, and Django's cookies carry Max-Age,
+    which Chromium prefers to their Expires."""
     time_machine.move_to(NOW, tick=True)
     return NOW
 
