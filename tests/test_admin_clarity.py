@@ -11,7 +11,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from classes.models import AttendanceSession
 from classes.roles import OFFICE_ADMINS
@@ -59,7 +58,7 @@ def index_entries(client) -> list[str]:
 
 
 @pytest.fixture
-def captured(klass, own_facilitator):
+def captured(klass, own_facilitator, now):
     """A class with a scheduled, enrolled learner and a session captured by its
     facilitator (Thandi Mokoena, username facilitator.own), with its ledger row."""
     ScheduleFactory(klass=klass)
@@ -69,7 +68,7 @@ def captured(klass, own_facilitator):
         session_date=MONDAY,
         status=AttendanceSession.Status.CAPTURED,
         captured_by=own_facilitator,
-        captured_at=timezone.now(),
+        captured_at=now,
     )
     row = ProgressionService.log_hours(
         enrolment.learner,

@@ -7,7 +7,6 @@ import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY, base_user
 from django.contrib.sessions.models import Session
 from django.urls import reverse
-from django.utils import timezone
 
 from attendance_project import db
 from tests.factories import PASSWORD
@@ -49,9 +48,9 @@ def test_a_wrong_password_is_checked_once(client, own_facilitator, monkeypatch):
     assert checked == [1]
 
 
-def test_an_expired_session_is_not_read(client, own_facilitator):
+def test_an_expired_session_is_not_read(client, own_facilitator, now):
     client.force_login(own_facilitator)
-    Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    Session.objects.update(expire_date=now - datetime.timedelta(seconds=1))
 
     response = client.get(reverse("classes:my_classes"))
 

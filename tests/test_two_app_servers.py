@@ -207,7 +207,9 @@ SINCE_DAYS = 14
 def real_today() -> datetime.date:
     """The machine's local date, read once per test: the gunicorn servers run in other
     processes, where the test's clock cannot be pinned, so this test is dated from the
-    real calendar and keeps clear of its edges (see the dates it captures)."""
+    real calendar and keeps clear of its edges (see the dates it captures). `make
+    test-at CLOCK=...` (libfaketime) moves the servers' clock with the test's, which is
+    how this test is run on the 1st of a month and on 31 December."""
     return timezone.localdate()
 
 

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from classes.models import AttendanceSession, LearnerAttendance
@@ -119,10 +118,10 @@ def test_the_capture_form_works_without_javascript(
 
 
 @pytest.fixture
-def big_class(klass):
-    """A class of 20 learners meeting every day since two weeks ago; none of them has
-    completed a page yet."""
-    today = timezone.localdate()
+def big_class(klass, pinned_clock):
+    """A class of 20 learners meeting every day since two weeks ago (from the pinned
+    clock's day); none of them has completed a page yet."""
+    today = pinned_clock.date()
     ScheduleFactory(klass=klass, start_date=today - datetime.timedelta(days=14),
                     end_date=today + datetime.timedelta(days=60), slots=EVERY_DAY)  # fmt: skip
     for number in range(20):
