@@ -91,6 +91,20 @@ def or_empty(value: Expression) -> Coalesce:
     return Coalesce(value, Value(""), output_field=TextField())
 
 
+def progress_cells_sql(column) -> list[Coalesce]:
+    """The three percentages of a progression row, in SQL, as every report CSV writes
+    them: progress (capped), attendance and page progress (progression.progress)."""
+    return [
+        or_empty(
+            percent_text_sql(
+                column("hours_trained"), column("programme__subject_duration"), capped=True
+            )
+        ),
+        or_empty(percent_text_sql(column("hours_present"), column("hours_trained"))),
+        or_empty(percent_text_sql(column("latest_page"), column("programme__total_pages"))),
+    ]
+
+
 class CsvCell(Func):
     """A cell as the CSV line writes it (attendance_project.csv_export.csv_line), in
     SQL: never NULL (an empty cell), quoted when it holds a comma, a double quote or a

@@ -39,7 +39,7 @@ from reports.common import (
     label_text,
     or_empty,
     percent_text,
-    percent_text_sql,
+    progress_cells_sql,
 )
 from reports.projection import NO_SESSIONS, Projection, RemainingPlan, project
 from reports.trend import WeekAttendance, weekly_attendance
@@ -257,13 +257,7 @@ def _csv_line(column) -> dict:
             or_empty(HoursText(column("hours_present"))),
             or_empty(HoursText(column("hours_absent"))),
             or_empty(HoursText(column("programme__subject_duration"))),
-            or_empty(
-                percent_text_sql(
-                    column("hours_trained"), column("programme__subject_duration"), capped=True
-                )
-            ),
-            or_empty(percent_text_sql(column("hours_present"), column("hours_trained"))),
-            or_empty(percent_text_sql(column("latest_page"), column("programme__total_pages"))),
+            *progress_cells_sql(column),
             or_empty(Cast(column("latest_page"), TextField())),
             or_empty(Cast(column("programme__total_pages"), TextField())),
         ]

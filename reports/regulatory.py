@@ -32,7 +32,7 @@ from reports.common import (
     label_text,
     or_empty,
     percent_text,
-    percent_text_sql,
+    progress_cells_sql,
 )
 
 YES, NO = "Yes", "No"
@@ -201,13 +201,7 @@ def _csv_line(column) -> dict:
                 or_empty(HoursText(column("hours_trained"))),
                 or_empty(HoursText(column("hours_present"))),
                 or_empty(HoursText(column("hours_absent"))),
-                or_empty(
-                    percent_text_sql(
-                        column("hours_trained"), column("programme__subject_duration"), capped=True
-                    )
-                ),
-                or_empty(percent_text_sql(column("hours_present"), column("hours_trained"))),
-                or_empty(percent_text_sql(column("latest_page"), column("programme__total_pages"))),
+                *progress_cells_sql(column),
                 CsvCell(label_text(column("status"), STATUSES)),
                 Case(
                     When(Exact(or_empty(column("portfolio")), Value("")), then=Value(NO)),
