@@ -105,6 +105,9 @@ MIDDLEWARE = [
     # A NUL in a parameter (or an admin selection that is no id) is a 400 before any
     # view or admin filter sees it.
     "attendance_project.middleware.RefuseMalformedParametersMiddleware",
+    # Outside the session, CSRF, auth and messages middleware, so that it answers a
+    # phone's queued submit (issue 13) with their final word, cookies included.
+    "attendance_project.offline.DeliveryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -29,5 +29,6 @@ urlpatterns = [
     # The installable app's manifest and service worker, at the root (issue 13).
     path("manifest.webmanifest", offline.manifest, name="app_manifest"),
     path("sw.js", offline.service_worker, name="service_worker"),
+    path("offline/ping", offline.ping, name="offline_ping"),
     path("", RedirectView.as_view(pattern_name="classes:my_classes", permanent=False)),
 ]

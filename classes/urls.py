@@ -3,7 +3,7 @@ import datetime
 from django.urls import path, register_converter
 
 from classes import views
-from classes.views import registers
+from classes.views import offline, registers
 
 
 class IsoDateConverter:
@@ -24,6 +24,7 @@ app_name = "classes"
 urlpatterns = [
     path("", views.my_classes, name="my_classes"),
     path("waiting/", views.waiting, name="waiting"),
+    path("offline-pages.json", offline.offline_pages, name="offline_pages"),
     path("<int:class_id>/", views.class_attendance, name="attendance"),
     path("<int:class_id>/learners/", views.class_learners_page, name="learners"),
     path(

@@ -232,12 +232,15 @@ def recordable_session(
     session_date: datetime.date,
     user: AbstractBaseUser,
     row: AttendanceSession | None = None,
+    days_ahead: int = 0,
 ) -> PlannedSession:
     """The planned session on `session_date` if it may be recorded now, else the
     refusal raised: `recording_refusal` with the class's stored plan for that day
-    (one query; classes.stored_plan)."""
+    (one query; classes.stored_plan). `days_ahead`: as if today were that many days
+    later, for the form a phone keeps to capture offline (issue 13); a submit is
+    always checked against today."""
     has_schedule, planned = planned_session_on(klass.pk, session_date)
-    return _recordable(klass, session_date, user, has_schedule, planned, row)
+    return _recordable(klass, session_date, user, has_schedule, planned, row, days_ahead)
 
 
 def _recordable(
@@ -247,6 +250,7 @@ def _recordable(
     has_schedule: bool,
     planned: PlannedSession | None,
     row: AttendanceSession | None = None,
+    days_ahead: int = 0,
 ) -> PlannedSession:
     refusal = recording_refusal(
         klass=klass,
@@ -254,7 +258,7 @@ def _recordable(
         planned=planned,
         has_schedule=has_schedule,
         # "Today" is the site's day: 00:30 in Johannesburg is already tomorrow in UTC.
-        today=timezone.localdate(),
+        today=timezone.localdate() + datetime.timedelta(days=days_ahead),
         user_may_open=may_open(user, klass),
         row=row,
     )

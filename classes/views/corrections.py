@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from attendance_project.offline import offline_page
 from classes.drafts import CORRECTION
 from classes.forms import CorrectionForm, VoidForm, parse
 from classes.models import AttendanceSession
@@ -37,7 +38,15 @@ from classes.views.forms import (
     drafts_context,
     entries_from_post,
 )
-from submissions.http import form_key, replay_response, submitted_key
+from submissions.http import (
+    CONFLICT,
+    REFUSED,
+    SAVED,
+    form_key,
+    replay_response,
+    submitted_key,
+    with_outcome,
+)
 from submissions.keys import AlreadySubmitted, InvalidSubmission
 
 CORRECTED_MESSAGE = "The correction of {date} is saved; the hours log and history show it."
@@ -52,6 +61,7 @@ CANNOT_UNDO_MESSAGE = 'This "not held" cannot be undone by you now.'
 @sensitive_post_parameters()
 @login_required
 @require_http_methods(["GET", "POST"])
+@offline_page
 def correct(request, class_id: int, session_date: datetime.date):
     klass = class_for(request.user, class_id)
     session = get_object_or_404(klass.sessions.all(), session_date=session_date)
@@ -103,13 +113,14 @@ def correct(request, class_id: int, session_date: datetime.date):
             context["problem_fields"] = {p.field for p in rejected.problems}
         except SessionChangedMeanwhile as stale:
             messages.warning(request, stale.message)
-            return redirect(reverse("classes:correct", args=[klass.pk, session_date]))
+            url = reverse("classes:correct", args=[klass.pk, session_date])
+            return with_outcome(redirect(url), CONFLICT)
         except (SessionNotAvailable, NotAllowed) as refused:
             messages.warning(request, refused.message)
-            return redirect(detail_url(klass, session_date))
+            return with_outcome(redirect(detail_url(klass, session_date)), REFUSED)
         else:
             messages.success(request, CORRECTED_MESSAGE.format(date=date_format(session_date)))
-            return redirect(detail_url(klass, session_date))
+            return with_outcome(redirect(detail_url(klass, session_date)), SAVED)
     elif not may_correct(request.user, session):
         messages.warning(request, CANNOT_CORRECT_MESSAGE)
         return redirect(detail_url(klass, session_date))

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from attendance_project.offline import DAYS_AHEAD, offline_page, prefetching
 from attendance_project.parsing import parse_month
 from classes.class_learners import class_learners
 from classes.forms import ClassFilterForm, parse
@@ -45,8 +46,12 @@ WAITING_SHOWN = 5
 
 @login_required
 @require_GET
+@offline_page
 def my_classes(request):
     today = timezone.localdate()
+    # The copy a phone keeps offline lists the sessions of the coming week as waiting
+    # too: they will be by the time it is used (issue 13).
+    until = today + datetime.timedelta(days=DAYS_AHEAD) if prefetching(request) else today
     all_classes = can_see_all_classes(request.user)
     filters = ClassFilters()
     if all_classes:
@@ -61,7 +66,7 @@ def my_classes(request):
     # The page's classes' stored plans, in one query: no schedule is expanded here.
     plans = planned_sessions(klass.pk for klass in page)
     # The facilitator's backlog first: the oldest sessions waiting, across classes.
-    waiting = None if all_classes else waiting_sessions(visible_classes(request.user), today=today)
+    waiting = None if all_classes else waiting_sessions(visible_classes(request.user), today=until)
     rows = []
     for klass in page:
         recorded = {s.session_date: s for s in klass.session_rows}
@@ -89,6 +94,7 @@ def _facilitator_choices():
 
 @login_required
 @require_GET
+@offline_page
 def class_attendance(request, class_id: int):
     klass = class_for(request.user, class_id)
     today = timezone.localdate()
@@ -96,7 +102,9 @@ def class_attendance(request, class_id: int):
     # service accepts, and expands no schedule.
     planned = planned_sessions([klass.pk])[klass.pk]
     has_schedule = bool(planned) or Schedule.objects.filter(klass=klass).exists()
-    views = session_views(klass, planned, recorded_sessions(klass), today)
+    # Kept offline, the coming week's sessions can be captured too (issue 13).
+    until = today + datetime.timedelta(days=DAYS_AHEAD) if prefetching(request) else today
+    views = session_views(klass, planned, recorded_sessions(klass), until)
     year, month = parse_month(request.GET.get("month")) or (today.year, today.month)
     in_month = [v for v in views if (v.date.year, v.date.month) == (year, month)]
     # Shown above the month, whichever month is open: the backlog is one tap away.
@@ -123,6 +131,7 @@ def class_attendance(request, class_id: int):
 
 @login_required
 @require_GET
+@offline_page
 def session_detail(request, class_id: int, session_date: datetime.date):
     return session_page(request, class_for(request.user, class_id), session_date)
 

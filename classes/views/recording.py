@@ -34,7 +34,16 @@ from classes.views.forms import (
     drafts_context,
     entries_from_post,
 )
-from submissions.http import form_key, replay_response, submitted_key
+from attendance_project.offline import DAYS_AHEAD, offline_page, prefetching
+from submissions.http import (
+    CONFLICT,
+    REFUSED,
+    SAVED,
+    form_key,
+    replay_response,
+    submitted_key,
+    with_outcome,
+)
 from submissions.keys import (
     AlreadySubmitted,
     InvalidSubmission,
@@ -49,6 +58,7 @@ NOT_HELD_MESSAGE = "{date} recorded as “{status}”."
 @sensitive_post_parameters()
 @login_required
 @require_http_methods(["GET", "POST"])
+@offline_page
 def capture(request, class_id: int, session_date: datetime.date):
     klass = class_for(request.user, class_id)
     context = {"klass": klass, "session_date": session_date, "problems": [], "confirm": set()}
@@ -85,10 +95,15 @@ def capture(request, class_id: int, session_date: datetime.date):
                 request,
                 CAPTURED_MESSAGE.format(date=date_format(session_date), count=len(entries)),
             )
-            return redirect(detail_url(klass, session_date))
+            return with_outcome(redirect(detail_url(klass, session_date)), SAVED)
     # The form (again): the planned session from the one recordability rule, asked
     # once (on a GET with the session's row: a recorded one is not offered again).
-    planned, refused = _recordable(klass, session_date, request.user, request.method == "GET")
+    # A phone getting ready to go offline may keep the form of a session in the coming
+    # week (issue 13); it can be sent once the day has come.
+    ahead = DAYS_AHEAD if request.method == "GET" and prefetching(request) else 0
+    planned, refused = _recordable(
+        klass, session_date, request.user, request.method == "GET", days_ahead=ahead
+    )
     if refused is not None:
         return _refused(request, klass, session_date, refused)
     learners = roster(klass, session_date)
@@ -154,7 +169,7 @@ def not_held(request, class_id: int, session_date: datetime.date):
             messages.success(
                 request, NOT_HELD_MESSAGE.format(date=date_format(session_date), status=label)
             )
-            return redirect(detail_url(klass, session_date))
+            return with_outcome(redirect(detail_url(klass, session_date)), SAVED)
     else:
         _, refused = _recordable(klass, session_date, request.user, True)
         if refused is not None:
@@ -163,7 +178,7 @@ def not_held(request, class_id: int, session_date: datetime.date):
     return render(request, "classes/not_held.html", context, status=status)
 
 
-def _recordable(klass, session_date, user, with_row: bool):
+def _recordable(klass, session_date, user, with_row: bool, days_ahead: int = 0):
     """(the planned session, None) if the session may be recorded, else (None, the
     refusal to show): the one recordability rule, which the POST's service asks too.
     `with_row`: with the session's row, so that a recorded session is refused."""
@@ -171,7 +186,9 @@ def _recordable(klass, session_date, user, with_row: bool):
     if with_row:
         row = AttendanceSession.objects.filter(klass=klass, session_date=session_date).first()
     try:
-        planned = recordable_session(klass=klass, session_date=session_date, user=user, row=row)
+        planned = recordable_session(
+            klass=klass, session_date=session_date, user=user, row=row, days_ahead=days_ahead
+        )
     except (SessionAlreadyRecorded, SessionNotAvailable, NotAllowed) as refused:
         return None, refused
     return planned, None
@@ -180,6 +197,6 @@ def _recordable(klass, session_date, user, with_row: bool):
 def _refused(request, klass, session_date, refused):
     messages.warning(request, refused.message)
     if isinstance(refused, SessionAlreadyRecorded):
-        return redirect(detail_url(klass, session_date))
+        return with_outcome(redirect(detail_url(klass, session_date)), CONFLICT)
     url = reverse("classes:attendance", args=[klass.pk])
-    return redirect(f"{url}?month={session_date:%Y-%m}")
+    return with_outcome(redirect(f"{url}?month={session_date:%Y-%m}"), REFUSED)

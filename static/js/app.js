@@ -3,6 +3,11 @@
 (function () {
   "use strict";
   var script = document.currentScript;
+  // Nobody is logged in on this page (the login page, after logging out): the pages a
+  // user's phone kept for offline use go (static/js/offline.js keeps them).
+  if (!document.body.dataset.user && window.caches) {
+    window.caches.delete("offline-pages").catch(function () {});
+  }
   if (!("serviceWorker" in navigator) || !window.workbox || !script) { return; }
   // workbox-window registers once the page has loaded, so the worker's precaching
   // does not compete with the page's own requests.

@@ -84,6 +84,9 @@
     var buttons = Array.prototype.slice.call(form.querySelectorAll("button[type=submit]"));
     var pressed = event.submitter || buttons[0];
     window.setTimeout(function () {
+      // static/js/offline.js holds the first event back to put the submit in the
+      // outbox, then sends it again: the buttons wait for that one.
+      if (event.defaultPrevented) { return; }
       buttons.forEach(function (button) { button.disabled = true; });
       pressed.textContent = "Saving…";
     }, 0);
