@@ -60,6 +60,17 @@ MATRIX = {
         "GET": (200, 200, 200, 200),
         "POST": (405, 405, 405, 405),
     },
+    # Who is logged in on this phone, the CSRF token and the server's time (issue 13):
+    # anyone may ask; only a logged-in user gets a token and a name.
+    "offline_ping": {
+        "GET": (200, 200, 200, 200),
+        "POST": (405, 405, 405, 405),
+    },
+    # The pages a phone keeps for offline use: each user's own list.
+    "classes:offline_pages": {
+        "GET": (TO_LOGIN, 200, 200, 200),
+        "POST": (TO_LOGIN, 405, 405, 405),
+    },
     "classes:my_classes": {
         "GET": (TO_LOGIN, 200, 200, 200),  # each sees only their classes
         "POST": (TO_LOGIN, 405, 405, 405),

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from attendance_project.offline import DAYS_AHEAD, offline_page, prefetching
 from classes.drafts import CAPTURE
 from classes.forms import CaptureForm, NotHeldForm, parse
 from classes.models import AttendanceSession
@@ -34,7 +35,6 @@ from classes.views.forms import (
     drafts_context,
     entries_from_post,
 )
-from attendance_project.offline import DAYS_AHEAD, offline_page, prefetching
 from submissions.http import (
     CONFLICT,
     REFUSED,

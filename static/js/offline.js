@@ -32,6 +32,12 @@
     var field = form.querySelector("input[name=submission_key]");
     return field ? field.value.split(".")[0] : "";
   }
+  function howLong(ms) {
+    var minutes = Math.round(ms / 60000);
+    if (minutes < 120) { return minutes + " minutes"; }
+    var hours = Math.round(minutes / 60);
+    return hours < 48 ? hours + " hours" : Math.round(hours / 24) + " days";
+  }
   function words(text) { return (text || "").split(" ").filter(Boolean); }
   function element(tag, className, text) {
     var node = document.createElement(tag);
@@ -325,10 +331,10 @@
     if (delivering) { return delivering; }
     delivering = Outbox.deliver({ ping: script.dataset.ping }).then(function (result) {
       if (typeof result.skew === "number") {
-        var minutes = Math.round(Math.abs(result.skew) / 60000);
         notes.clock = Math.abs(result.skew) > CLOCK_TOLERANCE
-          ? "This phone's clock is " + minutes + " minutes " + (result.skew > 0 ? "slow" : "fast") +
-            ": the dates and times that count are the server's. Set the phone's clock."
+          ? "This phone's clock is " + howLong(Math.abs(result.skew)) + " " +
+            (result.skew > 0 ? "slow" : "fast") + ": the dates and times that count are " +
+            "the server's. Set the phone's clock."
           : "";
       }
       var here = result.sent.filter(function (entry) {
@@ -381,20 +387,22 @@
           if (list.user !== user) { return null; }
           return caches.open(PAGES).then(function (cache) {
             var wanted = list.urls.map(function (url) { return new URL(url, window.location.href).href; });
-            var chain = Promise.resolve();
-            wanted.forEach(function (url) {
-              chain = chain.then(function () {
-                return fetch(url, {
-                  credentials: "same-origin", cache: "no-store", headers: { "X-Offline-Prefetch": "1" },
-                }).then(function (response) {
-                  if (response.ok && !response.redirected &&
-                      response.headers.get("X-Offline-Page") === String(user)) {
-                    return cache.put(url, response);
-                  }
-                  return cache.delete(url);
-                });
-              });
-            });
+            // A few at a time: quick on a good connection, light on the server.
+            var queue = wanted.slice();
+            function next() {
+              var url = queue.shift();
+              if (!url) { return Promise.resolve(); }
+              return fetch(url, {
+                credentials: "same-origin", cache: "no-store", headers: { "X-Offline-Prefetch": "1" },
+              }).then(function (response) {
+                if (response.ok && !response.redirected &&
+                    response.headers.get("X-Offline-Page") === String(user)) {
+                  return cache.put(url, response);
+                }
+                return cache.delete(url);
+              }).then(next);
+            }
+            var chain = Promise.all([next(), next(), next()]);
             return chain.then(function () { return cache.keys(); }).then(function (requests) {
               return Promise.all(requests.filter(function (request) {
                 return wanted.indexOf(request.url) === -1;

@@ -53,19 +53,26 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(autouse=True)
-def pinned_clock(time_machine):
+def pinned_clock(time_machine, context):
     """Every browser test runs on Wednesday 4 March 2026 from 14:00 in Johannesburg,
     whatever the machine's calendar says: what a page lists (this month's sessions,
     the backlog, what can be captured yet) depends on today. The live server runs in
     this process, so it reads this clock too. The clock ticks from there, like a real
     one; Playwright does not need that (its waits run on the monotonic clock, which
     time-machine leaves alone, and its driver is another process), but the recorded
-    times keep their order. Chromium keeps the real clock: the page scripts that read
-    it (the admin's "Today" shortcut; a draft's "typed at HH:MM", static/js/drafts.js)
-    are checked for filling in, not for the date, and Django's cookies carry Max-Age,
-    which Chromium prefers to their Expires."""
+    times keep their order. The phone's clock (the page scripts' Date) is set to the
+    same time and ticks too (Playwright's clock): the app warns when a phone's clock
+    is more than 5 minutes off the server's (static/js/offline.js), as it would be
+    here by months. Django's cookies carry Max-Age, which Chromium prefers to their
+    Expires, and Chromium's own clock stays the machine's."""
     time_machine.move_to(NOW, tick=True)
+    set_phone_clock(context)
     return NOW
+
+
+def set_phone_clock(context, at=NOW):
+    """The page scripts' clock in this browser context, from `at` on, ticking."""
+    context.clock.install(time=at)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import re
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from classes.models import AttendanceSession, LearnerAttendance
@@ -85,38 +84,6 @@ def test_what_was_typed_comes_back_after_a_reload_until_discarded(
     drafts_settled(page)
     expect(page.locator(".draft-note")).to_have_count(0)
     expect(page.locator("input.hours").nth(0)).to_have_value("")
-
-
-def test_a_submit_that_failed_offline_is_back_when_the_page_is_opened_again(
-    page, context, live_server, own_facilitator, live_class
-):
-    page.set_viewport_size(PHONE)
-    log_in(page, live_server, own_facilitator)
-    open_capture(page, live_class)
-    capture_url = page.url
-    key = type_half_a_register(page)
-
-    context.set_offline(True)
-    # The browser's own error: the submit never reached the server.
-    with (
-        pytest.raises(PlaywrightError, match="ERR_INTERNET_DISCONNECTED"),
-        page.expect_navigation(),
-    ):
-        page.get_by_role("button", name="Save attendance").click()
-    context.set_offline(False)
-    assert not AttendanceSession.objects.filter(status="captured").exists()
-
-    page.goto(capture_url)
-    drafts_settled(page)
-    assert_half_a_register_is_back(page)
-
-    page.get_by_role("button", name="Save, marking the rest absent").click()
-    expect(page.locator(".message.success")).to_contain_text("captured for 3 learners")
-    assert LearnerAttendance.objects.count() == 3
-    assert LearnerAttendance.objects.get(hours_present=1.5).absence_remark == "Clinic visit"
-    # The session's page lists that submit as confirmed: the draft is gone.
-    drafts_settled(page)
-    assert stored_draft(page, key) is None
 
 
 def test_a_correction_is_kept_as_typed_never_over_a_newer_one_and_goes_once_saved(
