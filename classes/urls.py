@@ -3,7 +3,7 @@ import datetime
 from django.urls import path, register_converter
 
 from classes import views
-from classes.views import offline, registers
+from classes.views import imports, offline, registers
 
 
 class IsoDateConverter:
@@ -25,6 +25,7 @@ urlpatterns = [
     path("", views.my_classes, name="my_classes"),
     path("waiting/", views.waiting, name="waiting"),
     path("offline-pages.json", offline.offline_pages, name="offline_pages"),
+    path("import-unsent/", imports.import_unsent, name="import_unsent"),
     path("<int:class_id>/", views.class_attendance, name="attendance"),
     path("<int:class_id>/learners/", views.class_learners_page, name="learners"),
     path(

@@ -71,6 +71,11 @@ MATRIX = {
         "GET": (TO_LOGIN, 200, 200, 200),
         "POST": (TO_LOGIN, 405, 405, 405),
     },
+    # An office admin imports a phone's exported unsent captures; no file: 400.
+    "classes:import_unsent": {
+        "GET": (TO_LOGIN, 403, 403, 200),
+        "POST": (TO_LOGIN, 403, 403, 400),
+    },
     "classes:my_classes": {
         "GET": (TO_LOGIN, 200, 200, 200),  # each sees only their classes
         "POST": (TO_LOGIN, 405, 405, 405),

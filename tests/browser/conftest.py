@@ -79,10 +79,11 @@ def set_phone_clock(context, at=NOW):
 def screenshot(page):
     """Save a full-page screenshot in screenshots/ (gitignored) to look at."""
 
-    def take(name: str) -> Path:
+    def take(name: str, of=None) -> Path:
+        """`of`: another page than the test's (a second browser context)."""
         SCREENSHOTS.mkdir(exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        (of or page).screenshot(path=str(path), full_page=True)
         return path
 
     return take

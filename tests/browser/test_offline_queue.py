@@ -195,7 +195,7 @@ def test_two_phones_queue_one_session_one_capture_the_other_shown_as_a_conflict(
     first_row = conflict.locator("tbody tr").first
     expect(first_row.locator("td").nth(0)).to_have_text("2")  # recorded
     expect(first_row.locator("td").nth(2)).to_have_text("1")  # this phone's
-    screenshot("session-conflict-phone")
+    screenshot("session-conflict-phone", of=page)
     # Still kept after a reload: the phone's values go only when its user says so.
     page.reload()
     expect(page.locator("#conflict tbody tr").first.locator("td").nth(2)).to_have_text("1")
@@ -253,3 +253,36 @@ def test_a_phone_whose_clock_is_off_by_more_than_five_minutes_is_warned(
         else:
             expect(page.locator("#offline-status")).to_contain_text(f"clock is {shown}")
         context.close()
+
+
+def test_unsent_captures_exported_from_the_phone_and_imported_by_the_office_count_once(
+    browser, page, context, live_server, own_facilitator, office_admin, live_class, screenshot
+):
+    page.set_viewport_size(PHONE)
+    log_in_ready(page, live_server, own_facilitator)
+    open_capture(page, live_class)
+    queue_offline(page, context)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export unsent").click()
+    exported = download.value.path()
+    assert re.fullmatch(r"unsent-captures-\d{8}-\d{4}\.json", download.value.suggested_filename)
+
+    office = browser.new_context(viewport={"width": 1280, "height": 900})
+    set_phone_clock(office)
+    desk = office.new_page()
+    log_in(desk, live_server, office_admin, heading="Classes")
+    desk.get_by_role("link", name="Import unsent captures").click()
+    desk.get_by_label("File exported by the phone").set_input_files(exported)
+    desk.get_by_role("button", name="Import").click()
+    expect(desk.locator("tbody tr td").nth(1)).to_have_text("Saved.")
+    screenshot("import-unsent-desktop", of=desk)
+    desk.set_viewport_size(PHONE)
+    screenshot("import-unsent-phone", of=desk)
+    assert_captured_once()
+    office.close()
+
+    # The phone comes back online: its delivery is the same submit, counted once.
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.get_by_role("heading", name=re.compile(r"\d{4}$"))).to_be_visible()
+    assert_captured_once()
