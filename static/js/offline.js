@@ -95,10 +95,16 @@
         // with other values would be answered with the first outcome.
         throw new Error("sent");
       }
-      // A newer submit of the same form, never tried, replaces the older one.
+      // A newer submit of the same form replaces an older one never tried, or one the
+      // server answered without saving it (problems, a conflict, a refusal): its user
+      // has now sent what they chose. One tried and unanswered may have been saved:
+      // it stays, and the server tells which came first.
       return Promise.all(entries.filter(function (other) {
-        return other.url === entry.url && other.user === entry.user && other.id !== entry.id &&
-          !other.attempts && other.state === Outbox.WAITING;
+        if (other.url !== entry.url || other.user !== entry.user || other.id === entry.id) {
+          return false;
+        }
+        var waiting = other.state === Outbox.WAITING || other.state === Outbox.LOGIN;
+        return !waiting || !other.attempts;
       }).map(function (other) { return Outbox.remove(other.id); }));
     }).then(function () { return Outbox.put(entry); });
   }
@@ -381,7 +387,11 @@
       return kv.get("offline:keptAt");
     }).then(function (last) {
       if (!force && last && Date.now() - last < KEEP_EVERY) { return null; }
-      return fetch(script.dataset.pages, { credentials: "same-origin", cache: "no-store" })
+      // Never following a redirect: logged out meanwhile, each would end on the login
+      // page, and each login page sets a new CSRF cookie under the user's feet.
+      return fetch(script.dataset.pages, {
+        credentials: "same-origin", cache: "no-store", redirect: "manual",
+      })
         .then(function (response) { return response.json(); })
         .then(function (list) {
           if (list.user !== user) { return null; }
@@ -393,13 +403,13 @@
               var url = queue.shift();
               if (!url) { return Promise.resolve(); }
               return fetch(url, {
-                credentials: "same-origin", cache: "no-store", headers: { "X-Offline-Prefetch": "1" },
+                credentials: "same-origin", cache: "no-store", redirect: "manual",
+                headers: { "X-Offline-Prefetch": "1" },
               }).then(function (response) {
-                if (response.ok && !response.redirected &&
-                    response.headers.get("X-Offline-Page") === String(user)) {
+                if (response.ok && response.headers.get("X-Offline-Page") === String(user)) {
                   return cache.put(url, response);
                 }
-                return cache.delete(url);
+                return cache.delete(url);  // recorded meanwhile, or logged out
               }).then(next);
             }
             var chain = Promise.all([next(), next(), next()]);

@@ -151,6 +151,36 @@ def test_a_response_lost_three_times_is_retried_with_the_same_key_and_counts_onc
     expect(page.locator(".messages")).to_contain_text("it was saved once")
 
 
+def test_an_online_save_whose_answer_is_lost_lands_on_the_recorded_session(
+    page, context, live_server, own_facilitator, live_class
+):
+    page.set_viewport_size(PHONE)
+    log_in_ready(page, live_server, own_facilitator)
+    capture_url = open_capture(page, live_class)
+    posts = []
+
+    def lose_the_answer(route):
+        if route.request.method != "POST":
+            return route.continue_()
+        posts.append(route.request.post_data)
+        route.fetch()  # the server saves it
+        route.abort("connectionreset")
+
+    # The worker sends the page's navigation: the context's routes see its requests.
+    context.route(re.compile(re.escape(capture_url) + "$"), lose_the_answer)
+    page.get_by_role("button", name="All present").click()
+    page.get_by_role("button", name="Save attendance").click()
+
+    # Not the browser's error page: the form again, which the server now answers with
+    # the session as recorded.
+    expect(page.get_by_text("Recorded by")).to_be_visible()
+    expect(page.locator(".message.warning")).to_contain_text("already captured by Thandi")
+    assert len(posts) == 1
+    assert_captured_once()
+    page.wait_for_function("() => document.documentElement.dataset.outboxChecked")
+    assert page.evaluate("() => Outbox.all().then((entries) => entries.length)") == 0
+
+
 def test_two_phones_queue_one_session_one_capture_the_other_shown_as_a_conflict(
     browser, live_server, own_facilitator, live_class, screenshot
 ):
