@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from types import SimpleNamespace
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
@@ -31,7 +30,7 @@ from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from classes.models import AttendanceSession, Class, PlannedSessionRow
-from reports.common import date_text, hours_text
+from reports.common import date_text, hours_text, user_namer
 
 CSV_HEADER = [
     "Facilitator",
@@ -221,22 +220,6 @@ def summary(*, today: datetime.date, using: str, facilitator_id: int | None = No
     rank = {user: n for n, user in enumerate(ranked)}
     classes.sort(key=lambda item: (rank[item[0]], item[1], item[2]))
     return Summary([item[3] for item in classes], sessions, names)
-
-
-def user_name(first_name: str, last_name: str, username: str) -> str:
-    """person_name() of a user from its columns: the user model's own get_full_name(),
-    without building a model instance per row."""
-    return user_namer()(first_name, last_name, username)
-
-
-def user_namer():
-    """user_name, with the user model looked up once for many names."""
-    full_name = get_user_model().get_full_name
-
-    def name(first_name: str, last_name: str, username: str) -> str:
-        return full_name(SimpleNamespace(first_name=first_name, last_name=last_name)) or username
-
-    return name
 
 
 def _sessions_of(
