@@ -243,6 +243,7 @@ def page_rows(ids: list[int], *, now: datetime.datetime, using: str) -> list[Pag
         .using(using)
         .filter(pk__in=ids)
         .annotate(latest_page=latest_page_subquery(), hidden=_recent(now))
+        .order_by()  # the page's order is the ids'
         .values_list(*PAGE_COLUMNS)
     }
     last: dict[int, tuple] = {}
