@@ -257,6 +257,8 @@ def page_rows(ids: list[int], *, now: datetime.datetime, using: str) -> list[Pag
     name = user_namer()
     rows = []
     for pk in ids:
+        if pk not in found:  # no longer over its hours since the ids were read
+            continue
         (
             _,
             surname,
