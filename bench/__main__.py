@@ -1,7 +1,8 @@
 """`python -m bench`: create two bench databases beside DATABASE_URL's, seed them
 (1,000,000 and 10,000 hours-log rows), measure, print the table, write
 bench/results.json, drop the databases. `make bench` runs it on a throwaway
-PostgreSQL through scripts/with-postgres; `--smoke` is the tiny run `make test` does.
+PostgreSQL through scripts/with-postgres; `--smoke` is the tiny run `make test` does;
+`--only reports` measures the report pages and CSVs alone (the seeding as usual).
 
 `python -m bench seed --scale N` seeds the one database DATABASE_URL names
 (bench/seed_command.py); the run above calls it for each bench database.
@@ -91,7 +92,14 @@ def main(argv=None) -> int:
     parser.add_argument("--smoke", action="store_true", help="tiny scale, few repetitions")
     parser.add_argument("--output", type=Path, default=BASE_DIR / "bench" / "results.json")
     parser.add_argument("--record", action="store_true", help="append to bench/HISTORY.md")
+    parser.add_argument(
+        "--only",
+        choices=["reports"],
+        help="measure one phase only (seeding as usual): reports = the report pages and CSVs",
+    )
     args = parser.parse_args(argv)
+    if args.only and args.record:
+        parser.error("--record records whole runs only")
     base = os.environ.get("DATABASE_URL", "")
     if not base.startswith("postgres"):
         parser.error("DATABASE_URL must point at PostgreSQL (make bench starts one)")
@@ -115,7 +123,9 @@ def main(argv=None) -> int:
             django.setup()
             from bench import report, run
 
-            results = run.run_all(config, urls, Path(folder), args.output.parent / "profiles")
+            results = run.run_all(
+                config, urls, Path(folder), args.output.parent / "profiles", only=args.only
+            )
             from django.db import connections
 
             connections.close_all()

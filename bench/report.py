@@ -13,7 +13,10 @@ LABELS = {"baseline": "raw SQL (baseline)", "service": "service call", "http": "
 
 
 def targets(r: dict) -> list[dict]:
-    """Each target with its measured value and whether it is met."""
+    """Each target with its measured value and whether it is met (of the phase
+    measured, with `--only`)."""
+    if r.get("only") == "reports":
+        return _rows(reports.targets(r["reports"]))
     t = r["capture"]["times"]
     base = t["baseline 30"]["median"]
     admin = r["admin"]["pages"]
@@ -41,15 +44,7 @@ def targets(r: dict) -> list[dict]:
         ("export peak memory at 10× the rows (Python)", ratio(memory[1]["python_peak_kib"], memory[0]["python_peak_kib"]), 1.5),  # noqa: E501
         *reports.targets(r["reports"]),
     ]  # fmt: skip
-    rows = [
-        {
-            "target": name,
-            "value": round(value, 3),
-            "limit": f"≥ {-limit:g}" if limit < 0 else f"≤ {limit:g}",
-            "met": value >= -limit if limit < 0 else value <= limit,
-        }
-        for name, value, limit in found
-    ]
+    rows = _rows(found)
     counts = r["capture"]["queries"]
     rows.append(
         {
@@ -89,16 +84,33 @@ def targets(r: dict) -> list[dict]:
     return rows
 
 
+def _rows(found: list[tuple[str, float, float]]) -> list[dict]:
+    return [
+        {
+            "target": name,
+            "value": round(value, 3),
+            "limit": f"≥ {-limit:g}" if limit < 0 else f"≤ {limit:g}",
+            "met": value >= -limit if limit < 0 else value <= limit,
+        }
+        for name, value, limit in found
+    ]
+
+
 def table(r: dict) -> str:
     out: list[str] = []
     add = out.append
-    t, q = r["capture"]["times"], r["capture"]["queries"]
-    add(f"make bench ({r['config']['name']}), {r['date']}, commit {r.get('commit', '?')}")
+    only = f", only {r['only']}" if r.get("only") else ""
+    add(f"make bench ({r['config']['name']}{only}), {r['date']}, commit {r.get('commit', '?')}")
     add(
         f"ledger rows: {r['ledger_rows_large']:,} (large), {r['ledger_rows_small']:,} (small); "
         "times in ms, median and p90 of interleaved runs"
     )
     add("")
+    if r.get("only") == "reports":
+        out.extend(reports.table(r["reports"]))
+        _targets_and_failures(r, out)
+        return "\n".join(out)
+    t, q = r["capture"]["times"], r["capture"]["queries"]
     add(f"Capture, {t['baseline 30']['n']} rounds per path and size")
     head: tuple[str, ...] = ("learners", "path", "median", "p90", "p90/p50", "× base", "queries")
     add("  {:>8}  {:<20} {:>8} {:>8} {:>8} {:>7} {:>8}".format(*head))
@@ -189,6 +201,12 @@ def table(r: dict) -> str:
         f"duplicates {after['duplicates']}, sessions not recorded once: "
         f"{len(after['sessions_not_recorded_once'])}"
     )
+    _targets_and_failures(r, out)
+    return "\n".join(out)
+
+
+def _targets_and_failures(r: dict, out: list[str]) -> None:
+    add = out.append
     add("")
     add("Targets")
     for row in r["targets"]:
@@ -201,7 +219,6 @@ def table(r: dict) -> str:
         out.extend(f"  {failure}" for failure in r["failures"])
     add("")
     add(f"total {r.get('total_seconds', 0):.0f} s (seeding {r.get('seed_seconds', 0):.0f} s)")
-    return "\n".join(out)
 
 
 def write_json(results: dict, path: Path) -> None:

@@ -23,13 +23,21 @@ def check(condition: bool, message: str, failures: list[str]) -> None:
 
 
 def run_all(
-    config: Config, urls: dict[str, str], folder: Path, profiles_to: Path, log=print
+    config: Config,
+    urls: dict[str, str],
+    folder: Path,
+    profiles_to: Path,
+    log=print,
+    only: str | None = None,
 ) -> dict:
     results: dict = {
         "config": asdict(config),
         "date": timezone.localtime().isoformat(timespec="seconds"),
         "failures": [],
     }
+    if only == "reports":
+        results["only"] = only
+        return run_reports(config, urls, folder, results, log)
     failures = results["failures"]
     per_size = (config.capture_warmup + config.capture_rounds) * len(capture.PATHS) + 14
     user, groups = capture.make_classes(per_size)
@@ -111,6 +119,44 @@ def run_all(
     for server in started:
         for line in servers.problems_in_log(server):
             failures.append(f"{server.name} server log: {line}")
+    return results
+
+
+def run_reports(config: Config, urls: dict[str, str], folder: Path, results: dict, log) -> dict:
+    """`--only reports`: the report pages and CSVs phase alone (a minute or two after
+    the seeding, instead of the whole run), for comparing a change to them."""
+    for role in ("large", "small"):
+        with psycopg.connect(urls[role], autocommit=True) as raw:
+            raw.execute("ANALYZE")
+            (results[f"ledger_rows_{role}"],) = raw.execute(
+                "SELECT COUNT(*) FROM learner_hours_log"
+            ).fetchone() or (0,)
+    static_root = folder / "static"
+    servers.collect_static(static_root, urls["large"])
+    started = []
+    try:
+        for role in ("large", "small"):
+            started.append(servers.start(role, servers.app_env(urls[role], static_root), folder))
+        large, small = started
+        with (
+            psycopg.connect(urls["large"], autocommit=True) as raw_large,
+            psycopg.connect(urls["small"], autocommit=True) as raw_small,
+        ):
+            log("report pages and CSVs")
+            results["reports"] = reports.measure(
+                large_port=large.port,
+                small_port=small.port,
+                raw_large=raw_large,
+                raw_small=raw_small,
+                reps=config.report_reps,
+                csv_reps=config.report_csv_reps,
+            )
+    finally:
+        for server in started:
+            servers.stop(server)
+    for server in started:
+        for line in servers.problems_in_log(server):
+            results["failures"].append(f"{server.name} server log: {line}")
     return results
 
 

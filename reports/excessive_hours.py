@@ -12,6 +12,7 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -33,6 +34,7 @@ from reports.common import (
     hours_text,
     percent_text,
     person_name,
+    user_namer,
 )
 from reports.models import ExcessiveHoursResolution
 
@@ -80,14 +82,42 @@ class ExcessiveRow:
         return timezone.localdate(r.resolved_at) if r is not None else None
 
 
+class PageRow(NamedTuple):
+    """A row of the report's page, what the `excessive_rows` tag shows: plain values
+    read with values_list. Five model instances a row (progression, learner,
+    programme, class, facilitator; and the resolutions) were most of a full page's
+    time, so that the page at 1,000,000 ledger rows (fifty rows) took 1.4-1.7 times as
+    long as at 10,000 (three; bench/HISTORY.md, issue 10)."""
+
+    progression_id: int
+    surname: str
+    first_names: str
+    class_id: int | None  # None: the progression has no class
+    class_code: str
+    facilitator: str  # person_name() of the class's facilitator
+    programme_code: str
+    hours_trained: Decimal
+    allocated: Decimal
+    overage: Decimal
+    progress: Decimal | None  # shown, capped at 100 like everywhere else
+    uncapped: Decimal | None
+    attendance: Decimal | None
+    page: Decimal | None
+    resolution: str  # the last resolution's kind, its label; "" when there is none
+    resolved_by: str
+    resolved_on: datetime.date | None
+    notes: str
+    hidden_until: datetime.date | None  # None: flagged now
+
+
 @dataclass(frozen=True)
 class ExcessiveHours:
     """One page of the report: its flagged rows, then its rows under a recent
     resolution (the whole report lists every flagged row first), the counts of the
     whole report and the pager."""
 
-    flagged: list[ExcessiveRow]
-    resolved: list[ExcessiveRow]  # over, but hidden by a recent resolution
+    flagged: list[PageRow]
+    resolved: list[PageRow]  # over, but hidden by a recent resolution
     flagged_count: int
     resolved_count: int
     page: object  # django.core.paginator.Page
@@ -107,15 +137,21 @@ def hidden_since(now: datetime.datetime) -> datetime.datetime:
     return now - RESOLUTION_HIDES_FOR
 
 
-def _rows(*, now: datetime.datetime, using: str) -> QuerySet[Progression]:
-    recent = ExcessiveHoursResolution.objects.filter(
-        progression_id=OuterRef("pk"), resolved_at__gt=hidden_since(now)
+def _recent(now: datetime.datetime) -> Exists:
+    """Whether the outer progression has a resolution that still hides its flag."""
+    return Exists(
+        ExcessiveHoursResolution.objects.filter(
+            progression_id=OuterRef("pk"), resolved_at__gt=hidden_since(now)
+        )
     )
+
+
+def _rows(*, now: datetime.datetime, using: str) -> QuerySet[Progression]:
     return (
         over_allocation()
         .using(using)
         .select_related("learner", "programme", "klass__facilitator")
-        .annotate(latest_page=latest_page_subquery(), hidden=Exists(recent))
+        .annotate(latest_page=latest_page_subquery(), hidden=_recent(now))
         .prefetch_related(
             Prefetch(
                 "excessive_hours_resolutions",
@@ -144,13 +180,10 @@ def excessive_hours(
     *, now: datetime.datetime, using: str, page: str | None = None, per_page: int = ROWS_PER_PAGE
 ) -> ExcessiveHours:
     """A page of flagged and recently resolved rows, in a fixed number of queries."""
-    recent = ExcessiveHoursResolution.objects.filter(
-        progression_id=OuterRef("pk"), resolved_at__gt=hidden_since(now)
-    )
     counts = (
         over_allocation()
         .using(using)
-        .annotate(hidden=Exists(recent))
+        .annotate(hidden=_recent(now))
         .aggregate(total=Count("pk"), resolved=Count("pk", filter=Q(hidden=True)))
     )
     # The page's ids first, in the report's order: that query reads the index
@@ -160,36 +193,121 @@ def excessive_hours(
     ids = in_report_order(now=now, using=using).values_list("pk", flat=True)
     paginator = CountedPaginator(ids, per_page, count=counts["total"])
     current = paginator.get_page(page)
-    rows = _rows(now=now, using=using).only(*PAGE_FIELDS).filter(pk__in=list(current))
-    loaded = {p.pk: p for p in rows}
     flagged, resolved = [], []
-    for pk in current:
-        row = excessive_row(loaded[pk])
+    for row in page_rows(list(current), now=now, using=using):
         (resolved if row.hidden_until else flagged).append(row)
     return ExcessiveHours(
         flagged, resolved, counts["total"] - counts["resolved"], counts["resolved"], current
     )
 
 
-# What a page's rows show (the `excessive_rows` tag, excessive_row()): the rest of
-# the five tables' columns (timestamps most of all) was half the page's Python time.
-PAGE_FIELDS = [
-    "learner_id",
-    "programme_id",
-    "klass_id",
-    "hours_trained",
-    "hours_present",
+# What a page's row reads of the progression and the tables it joins (PageRow).
+PAGE_COLUMNS = (
+    "pk",
     "learner__surname",
     "learner__first_names",
-    "programme__code",
-    "programme__subject_duration",
-    "programme__total_pages",
+    "klass_id",
     "klass__code",
-    "klass__facilitator_id",
     "klass__facilitator__first_name",
     "klass__facilitator__last_name",
     "klass__facilitator__username",
-]
+    "programme__code",
+    "hours_trained",
+    "programme__subject_duration",
+    "hours_present",
+    "latest_page",
+    "programme__total_pages",
+    "hidden",
+)
+# ... and of each resolution of the page's progressions, newest first.
+RESOLUTION_COLUMNS = (
+    "progression_id",
+    "kind",
+    "notes",
+    "resolved_at",
+    "resolved_by__first_name",
+    "resolved_by__last_name",
+    "resolved_by__username",
+)
+KIND_LABELS = dict(ExcessiveHoursResolution.Kind.choices)
+
+
+def page_rows(ids: list[int], *, now: datetime.datetime, using: str) -> list[PageRow]:
+    """The rows of these progressions, in this order (the page's ids), in two queries:
+    the progressions with what they show, and their resolutions (the last is shown)."""
+    if not ids:
+        return []
+    found = {
+        values[0]: values
+        for values in over_allocation()
+        .using(using)
+        .filter(pk__in=ids)
+        .annotate(latest_page=latest_page_subquery(), hidden=_recent(now))
+        .order_by()  # the page's order is the ids'
+        .values_list(*PAGE_COLUMNS)
+    }
+    last: dict[int, tuple] = {}
+    for values in (
+        ExcessiveHoursResolution.objects.using(using)
+        .filter(progression_id__in=ids)
+        .order_by("-resolved_at", "-id")
+        .values_list(*RESOLUTION_COLUMNS)
+    ):
+        last.setdefault(values[0], values)
+    name = user_namer()
+    rows = []
+    for pk in ids:
+        if pk not in found:  # no longer over its hours since the ids were read
+            continue
+        (
+            _,
+            surname,
+            first_names,
+            class_id,
+            class_code,
+            first,
+            last_name,
+            username,
+            programme_code,
+            trained,
+            allocated,
+            present,
+            latest_page,
+            total_pages,
+            hidden,
+        ) = found[pk]
+        resolution = last.get(pk)
+        if resolution is None:
+            kind, notes, resolved_by, resolved_on, hidden_until = "", "", "", None, None
+        else:
+            _, code, notes, at, *by = resolution
+            kind, resolved_by = str(KIND_LABELS.get(code, code)), name(*by)
+            resolved_on = timezone.localdate(at)
+            hidden_until = timezone.localdate(at + RESOLUTION_HIDES_FOR) if hidden else None
+        rows.append(
+            PageRow(
+                progression_id=pk,
+                surname=surname,
+                first_names=first_names,
+                class_id=class_id,
+                class_code=class_code or "",
+                facilitator=name(first, last_name, username) if class_id is not None else "",
+                programme_code=programme_code,
+                hours_trained=trained,
+                allocated=allocated,
+                overage=overage_hours(trained, allocated),
+                progress=progress_shown(trained, allocated),
+                uncapped=progress_percent(trained, allocated),
+                attendance=attendance_percent(present, trained),
+                page=page_percent(latest_page, total_pages),
+                resolution=kind,
+                resolved_by=resolved_by,
+                resolved_on=resolved_on,
+                notes=notes,
+                hidden_until=hidden_until,
+            )
+        )
+    return rows
 
 
 def over_allocation_row(

@@ -69,6 +69,25 @@ def test_over_hours_on_a_capped_type_are_flagged_with_overage_and_uncapped_perce
     ]  # fmt: skip
 
 
+def test_a_progression_without_a_class_shows_neither_class_nor_facilitator(
+    client, admin_user, capped_class, dlamini
+):
+    Progression.objects.filter(pk=dlamini.pk).update(klass=None)
+    client.force_login(admin_user)
+
+    page = client.get(URL)
+
+    rows = page_values(page).rows
+    assert [[row[0], row[2], row[3]] for row in rows] == [
+        ["Dlamini", "", ""],
+        ["Nkosi", "CAP-1", "Thandi Mokoena"],
+    ]
+    assert csv_table(client.get(CSV_URL))[1:] == rows
+    # Only the row with a class links to it.
+    class_url = reverse("classes:attendance", args=[capped_class.pk])
+    assert page.content.decode().count(f'href="{class_url}"') == 1
+
+
 def test_uncapped_types_held_and_within_hours_progressions_are_not_flagged(
     client, admin_user, own_facilitator
 ):
