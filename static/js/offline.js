@@ -205,7 +205,7 @@
       items.forEach(function (item) {
         var li = element("li", "", item[0]);
         if (item[1]) {
-          var link = element("a", "", " Open it");
+          var link = element("a", "", "Open " + item[1].label);
           link.href = item[1].state === Outbox.CONFLICT ? item[1].sessionUrl : item[1].url;
           li.appendChild(document.createTextNode(" "));
           li.appendChild(link);

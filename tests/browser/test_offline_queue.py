@@ -316,3 +316,33 @@ def test_unsent_captures_exported_from_the_phone_and_imported_by_the_office_coun
     page.evaluate("window.dispatchEvent(new Event('online'))")
     expect(page.get_by_role("heading", name=re.compile(r"\d{4}$"))).to_be_visible()
     assert_captured_once()
+
+
+def test_a_delivery_the_server_refuses_comes_back_to_the_form_with_what_was_typed(
+    page, context, live_server, own_facilitator, live_class
+):
+    page.set_viewport_size(PHONE)
+    log_in_ready(page, live_server, own_facilitator)
+    open_capture(page, live_class)
+    context.set_offline(True)
+    page.get_by_role("button", name="All present").click()
+    page.locator("input.hours").nth(1).fill("7")  # more than the session's 2 hours
+    page.get_by_role("button", name="Save attendance").click()
+    expect(page.locator("#outbox_note p")).to_have_text(QUEUED)
+
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator(".offline-notes")).to_contain_text("could not accept")
+    assert not AttendanceSession.objects.filter(status="captured").exists()
+    page.locator(".offline-notes a").click()
+    drafts_settled(page)
+    # The server's words, beside the values as typed.
+    expect(page.locator("#outbox_note")).to_contain_text("was not saved")
+    expect(page.locator("#outbox_note li").first).to_contain_text("Nkosi")
+    expect(page.locator("input.hours").nth(1)).to_have_value("7")
+    page.locator("input.hours").nth(1).fill("2")
+    page.get_by_role("button", name="Save attendance").click()
+    expect(page.locator(".message.success")).to_contain_text("captured for 3 learners")
+    assert_captured_once()
+    page.wait_for_function("() => document.documentElement.dataset.outboxChecked")
+    assert page.evaluate("() => Outbox.all().then((entries) => entries.length)") == 0
