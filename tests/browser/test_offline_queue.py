@@ -18,7 +18,6 @@ from progression.models import HoursLog
 from submissions.models import FormSubmission
 from tests.browser.conftest import PHONE, drafts_settled, log_in, open_class, set_phone_clock
 from tests.browser.test_offline_drafts import assert_half_a_register_is_back, type_half_a_register
-from tests.conftest import NOW
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
