@@ -24,7 +24,8 @@
   var KEEP_EVERY = 5 * 60 * 1000;  // ms between two refreshes of the kept pages
   var CLOCK_TOLERANCE = 5 * 60 * 1000;
   var RETRY_EVERY = 15 * 1000;
-  var notes = { clock: "", storage: "" };
+  var notes = { clock: "" };
+  var storage = { refused: false, low: false };  // what the browser said (checkStorage)
 
   function two(n) { return (n < 10 ? "0" : "") + n; }
   function clock(time) { var at = new Date(time); return two(at.getHours()) + ":" + two(at.getMinutes()); }
@@ -200,7 +201,13 @@
       }
       attention.forEach(function (entry) { items.push([attentionText(entry), entry]); });
       if (notes.clock) { items.push([notes.clock, null]); }
-      if (notes.storage) { items.push([notes.storage, null]); }
+      if (storage.low) {
+        items.push(["This phone's storage for the app is almost full: send what waits, or " +
+          "export it.", null]);
+      } else if (storage.refused && mine.length) {
+        items.push(["This browser may clear what is saved on this phone when space runs " +
+          "low: send it soon, or export it.", null]);
+      }
       var list = element("ul", "offline-notes");
       items.forEach(function (item) {
         var li = element("li", "", item[0]);
@@ -428,20 +435,12 @@
   }
 
   // Storage: ask the browser to keep it; say when it may not --------------------------
-  function checkStorage(mine) {
+  function checkStorage() {
     if (!navigator.storage || !navigator.storage.persist) { return; }
     navigator.storage.persist().then(function (granted) {
       return navigator.storage.estimate().then(function (estimate) {
         var free = (estimate.quota || 0) - (estimate.usage || 0);
-        if (estimate.quota && free < 10 * 1024 * 1024) {
-          notes.storage = "This phone's storage for the app is almost full: send what waits, " +
-            "or export it.";
-        } else if (!granted && mine.length) {
-          notes.storage = "This browser may clear what is saved on this phone when space runs " +
-            "low: send it soon, or export it.";
-        } else {
-          notes.storage = "";
-        }
+        storage = { refused: !granted, low: Boolean(estimate.quota) && free < 10 * 1024 * 1024 };
       });
     }).then(render).catch(function () {});
   }
@@ -478,7 +477,7 @@
   }
   settle().catch(function () {}).then(render).then(function (mine) {
     showConflict(mine || []);
-    checkStorage(mine || []);
+    checkStorage();
     if (navigator.onLine === false) {
       document.documentElement.dataset.offlineReady = "true";
       return;
