@@ -91,6 +91,11 @@ def main(argv=None) -> int:
     parser.add_argument("--smoke", action="store_true", help="tiny scale, few repetitions")
     parser.add_argument("--output", type=Path, default=BASE_DIR / "bench" / "results.json")
     parser.add_argument("--record", action="store_true", help="append to bench/HISTORY.md")
+    parser.add_argument(
+        "--collected-static",
+        type=Path,
+        help="serve this `collectstatic` output instead of collecting again (the test suite's)",
+    )
     args = parser.parse_args(argv)
     base = os.environ.get("DATABASE_URL", "")
     if not base.startswith("postgres"):
@@ -109,13 +114,20 @@ def main(argv=None) -> int:
             # This process measures as one more app server would: production settings.
             from bench.servers import app_env
 
-            os.environ.update(app_env(urls["large"], Path(folder) / "static"))
+            static_root = args.collected_static or Path(folder) / "static"
+            os.environ.update(app_env(urls["large"], static_root))
             import django
 
             django.setup()
             from bench import report, run
 
-            results = run.run_all(config, urls, Path(folder), args.output.parent / "profiles")
+            results = run.run_all(
+                config,
+                urls,
+                Path(folder),
+                args.output.parent / "profiles",
+                collected_static=args.collected_static,
+            )
             from django.db import connections
 
             connections.close_all()

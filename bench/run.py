@@ -23,7 +23,12 @@ def check(condition: bool, message: str, failures: list[str]) -> None:
 
 
 def run_all(
-    config: Config, urls: dict[str, str], folder: Path, profiles_to: Path, log=print
+    config: Config,
+    urls: dict[str, str],
+    folder: Path,
+    profiles_to: Path,
+    log=print,
+    collected_static: Path | None = None,
 ) -> dict:
     results: dict = {
         "config": asdict(config),
@@ -32,14 +37,15 @@ def run_all(
     }
     failures = results["failures"]
     per_size = (config.capture_warmup + config.capture_rounds) * len(capture.PATHS) + 14
-    user, groups = capture.make_classes(per_size)
+    user, groups = capture.make_classes(per_size, config.capture_classes)
     with connection.cursor() as cursor:
         # The capture classes are new; statistics over everything, as after a day's use.
         cursor.execute("ANALYZE")
         cursor.execute("SELECT COUNT(*) FROM learner_hours_log")
         results["ledger_rows_large"] = cursor.fetchone()[0]
-    static_root = folder / "static"
-    servers.collect_static(static_root, urls["large"])
+    static_root = collected_static or folder / "static"
+    if collected_static is None:
+        servers.collect_static(static_root, urls["large"])
     started = []
     try:
         large = servers.start("large", servers.app_env(urls["large"], static_root), folder)
