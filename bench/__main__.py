@@ -97,6 +97,11 @@ def main(argv=None) -> int:
         choices=["reports"],
         help="measure one phase only (seeding as usual): reports = the report pages and CSVs",
     )
+    parser.add_argument(
+        "--collected-static",
+        type=Path,
+        help="serve this `collectstatic` output instead of collecting again (the test suite's)",
+    )
     args = parser.parse_args(argv)
     if args.only and args.record:
         parser.error("--record records whole runs only")
@@ -117,14 +122,20 @@ def main(argv=None) -> int:
             # This process measures as one more app server would: production settings.
             from bench.servers import app_env
 
-            os.environ.update(app_env(urls["large"], Path(folder) / "static"))
+            static_root = args.collected_static or Path(folder) / "static"
+            os.environ.update(app_env(urls["large"], static_root))
             import django
 
             django.setup()
             from bench import report, run
 
             results = run.run_all(
-                config, urls, Path(folder), args.output.parent / "profiles", only=args.only
+                config,
+                urls,
+                Path(folder),
+                args.output.parent / "profiles",
+                only=args.only,
+                collected_static=args.collected_static,
             )
             from django.db import connections
 

@@ -35,11 +35,11 @@ from progression.models import LearningProgramme
 from submissions.keys import FIELD_NAME, issue_key
 
 SIZES = (5, 30, 100)
-# The captures of one size rotate over a few classes: each capture adds a row to its
-# learners' attendance history, which the previous-page lookup reads, and one class
-# taking every capture would drift to learners with far more history than the data
-# set's (about 25 rows each) by the end of the run.
-CLASSES_PER_SIZE = 4
+# The captures of one size rotate over a few classes (Config.capture_classes, four in
+# the full run): each capture adds a row to its learners' attendance history, which
+# the previous-page lookup reads, and one class taking every capture would drift to
+# learners with far more history than the data set's (about 25 rows each) by the end
+# of the run.
 PATHS = ("baseline", "service", "http")
 USERNAME = "bench.capture"
 HOURS = "3"  # the capture classes meet 09:00–12:00 every day
@@ -133,9 +133,11 @@ class CaptureGroup:
         return cc, cc.next_date(), values
 
 
-def make_classes(sessions_per_size: int) -> tuple[object, dict[int, CaptureGroup]]:
-    """A facilitator and a few classes per size, meeting daily, with enough past
-    pending sessions; learners enrolled through the real service (progressions
+def make_classes(
+    sessions_per_size: int, classes_per_size: int
+) -> tuple[object, dict[int, CaptureGroup]]:
+    """A facilitator and `classes_per_size` classes per size, meeting daily, with enough
+    past pending sessions; learners enrolled through the real service (progressions
     started)."""
     user = get_user_model().objects.create_user(
         USERNAME, password=PASSWORD, first_name="Bench", last_name="Capture"
@@ -144,14 +146,14 @@ def make_classes(sessions_per_size: int) -> tuple[object, dict[int, CaptureGroup
     programme = LearningProgramme.objects.order_by("-total_pages", "pk").first()
     client = Client.objects.order_by("pk").first()
     today = timezone.localdate()
-    each = sessions_per_size // CLASSES_PER_SIZE + 2
+    each = sessions_per_size // classes_per_size + 2
     start = today - datetime.timedelta(days=each + each // 10 + 30)
     groups = {}
     for size in SIZES:
         groups[size] = CaptureGroup(
             [
                 make_class(user, programme, client, size, n, start, each)
-                for n in range(CLASSES_PER_SIZE)
+                for n in range(classes_per_size)
             ]
         )
     return user, groups

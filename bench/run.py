@@ -29,6 +29,7 @@ def run_all(
     profiles_to: Path,
     log=print,
     only: str | None = None,
+    collected_static: Path | None = None,
 ) -> dict:
     results: dict = {
         "config": asdict(config),
@@ -40,14 +41,15 @@ def run_all(
         return run_reports(config, urls, folder, results, log)
     failures = results["failures"]
     per_size = (config.capture_warmup + config.capture_rounds) * len(capture.PATHS) + 14
-    user, groups = capture.make_classes(per_size)
+    user, groups = capture.make_classes(per_size, config.capture_classes)
     with connection.cursor() as cursor:
         # The capture classes are new; statistics over everything, as after a day's use.
         cursor.execute("ANALYZE")
         cursor.execute("SELECT COUNT(*) FROM learner_hours_log")
         results["ledger_rows_large"] = cursor.fetchone()[0]
-    static_root = folder / "static"
-    servers.collect_static(static_root, urls["large"])
+    static_root = collected_static or folder / "static"
+    if collected_static is None:
+        servers.collect_static(static_root, urls["large"])
     started = []
     try:
         large = servers.start("large", servers.app_env(urls["large"], static_root), folder)

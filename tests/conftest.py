@@ -150,6 +150,20 @@ def plain_static_files(settings):
     }
 
 
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """`collectstatic` output for the tests' gunicorn servers (DEBUG-off pages name their
+    files from its manifest), made once for the run: it comes from the repository's
+    static files alone, the same for every test (whitenoise's compression makes it cost
+    seconds)."""
+    from bench import servers
+    from tests.database import database_url
+
+    static_root = tmp_path_factory.mktemp("collected") / "static"
+    servers.collect_static(static_root, database_url())
+    return static_root
+
+
 @pytest.fixture
 def media_root(settings, tmp_path):
     """Uploaded files (portfolios) go to a temporary folder, removed after the test."""

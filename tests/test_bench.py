@@ -16,13 +16,22 @@ from django.urls import reverse
 pytestmark = pytest.mark.integration
 
 
-def test_the_bench_runs_at_a_small_scale(tmp_path):
+def test_the_bench_runs_at_a_small_scale(tmp_path, collected_static):
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         pytest.skip("the bench needs PostgreSQL")
     output = tmp_path / "results.json"
+    # The run's collectstatic output (tests/conftest.py), not a second one: the same
+    # files, and `make bench`'s own collectstatic is the fixture's function.
+    command = [
+        "-m",
+        "bench",
+        "--smoke",
+        f"--output={output}",
+        f"--collected-static={collected_static}",
+    ]
     result = subprocess.run(
-        [sys.executable, "-m", "bench", "--smoke", f"--output={output}"],
+        [sys.executable, *command],
         cwd=settings.BASE_DIR,
         env={**os.environ, "DATABASE_URL": url},
         capture_output=True,

@@ -1,16 +1,19 @@
 """No input is a server error: every URL pattern, fuzzed, as every persona.
 
 The URL patterns come from the access matrix's walk of the URLconf (every pattern,
-the admin's included, with real ids). For each pattern and persona:
+the admin's included, with real ids). Each pattern is opened once as is by every
+persona; the personas it is shown to then share its fuzz (the values dealt out
+among them, Depth and Share below), the others probe the refusal:
 
-- GET: the page is opened once as is; the parameter names it reads are taken from
-  the page itself (its form fields and the query keys of its links) plus the ones
-  every admin page reads and a name no view knows. Each parameter then gets each
-  hostile value, alone.
+- GET: the parameter names a page reads are taken from the page itself (its form
+  fields and the query keys of its links, as any of its personas sees it) plus the
+  ones every admin page reads and a name no view knows. Each parameter then gets
+  each hostile value, alone, from one of the personas.
 - POST: the form the page shows (as a browser would submit it) is sent with every
-  field set to each hostile value at once, and with each field in turn set to each
-  hostile value and the others left as shown. Admin actions are also posted with a
-  real selected row, so that their intermediate pages (and their forms) are reached.
+  field set to each hostile value at once, and by each persona with each field in
+  turn set to a hostile value and the others left as shown. Admin actions are also
+  posted with a real selected row, so that their intermediate pages (and their
+  forms) are reached.
 
 No answer may be 500 or more (a streamed CSV that breaks off counts as one), and a
 write that is refused leaves every table of our apps as it was. Each request runs in
@@ -119,25 +122,38 @@ class Depth:
     per_parameter: float  # GET: each query parameter alone
     all_fields: float  # POST: every field of a form set to the same value
     per_field: float  # POST: each field alone, the others as the page shows them
-    # Each persona takes its own slice of HOSTILE (per_parameter and all_fields):
-    # the two personas of a staff page, or the three of a class page, together send
-    # every value to every parameter and every form.
+    # per_parameter and all_fields are for the page, not for one persona: the first
+    # that many values of HOSTILE, dealt out in turn to the personas the page is shown
+    # to (Share), so that together they send each of them once to every parameter and
+    # every form, whether one persona sees the page or four.
     by_persona: bool = False
 
 
-HALF = (len(HOSTILE) + 1) // 2
+@dataclass(frozen=True)
+class Share:
+    """A persona's part of a page's values: every `of`-th from `index`, where `of` is
+    how many personas the page (or the form) is shown to and `index` this one's place
+    among them."""
+
+    index: int
+    of: int
+
+
+ALL = len(HOSTILE)
 # Our views, our admin views and our admin actions: every value for every parameter
-# and every form (half of them per persona), and one per field alone.
-OURS = Depth(per_parameter=HALF, all_fields=HALF, per_field=1, by_persona=True)
+# and every form (dealt out among the personas shown the page), and one per field
+# alone for each persona.
+OURS = Depth(per_parameter=ALL, all_fields=ALL, per_field=1, by_persona=True)
 # Django's own admin pages (lists, add, change, delete, history) are the same code for
 # each of the 25 models: values in turn across the models, a share per page. This
 # keeps the run near a minute and a half; the parsers they call are ours
 # (test_parsing.py).
 DJANGO_ADMIN = Depth(per_parameter=0.12, all_fields=1, per_field=0.2)
 # The PDF registers: each answer costs a second of rendering, and their one parameter
-# (month) is parse_month's, which the class page (classes:attendance) gets in full.
+# (month) is parse_month's, which the class page (classes:attendance) gets in full:
+# three values for each parameter, one per persona shown the register.
 PDF_PAGES = {"classes:register_pdf", "classes:month_register_pdf"}
-PDF_DEPTH = Depth(per_parameter=2, all_fields=1, per_field=0, by_persona=True)
+PDF_DEPTH = Depth(per_parameter=3, all_fields=3, per_field=0, by_persona=True)
 # A page refusing this persona (a login redirect, 403, 404) before reading anything:
 # every parameter at once, and a POST, on every third such page (values in turn: the
 # refusals are the same few code paths, the admin's login redirect most of all, and
@@ -467,28 +483,60 @@ class Fuzz:
         self._share = 0.0
         self._fuzzed_as_office: set[str] = set()
 
-    def values(self, count: float, persona: Persona | None = None) -> list[str]:
-        if persona is not None:  # the persona's own slice
-            start = int(count) * PERSONAS.index(persona.name)
-            return [HOSTILE[(start + i) % len(HOSTILE)] for i in range(int(count))]
+    def values(self, count: float, share: Share | None = None) -> list[str]:
+        if share is not None:  # the persona's part of the page's values
+            return [
+                HOSTILE[i % len(HOSTILE)] for i in range(int(count)) if i % share.of == share.index
+            ]
         self._share += count
         whole = int(self._share)
         self._share -= whole
         return list(itertools.islice(self._rotation, whole))
 
-    def page(self, persona, route, url):
-        """GET the page, fuzz its query string and its forms."""
-        status, text = send(persona, "GET", url, None, self.findings)
-        if status != 200:
-            # Refused or sent elsewhere: every parameter a page could read, at once.
-            names = query_parameters(route, read(""))
-            for value in self.values(REFUSED.all_fields):
-                label = f"every parameter={shown(value)}"
-                send(persona, "GET", url, dict.fromkeys(names, value), self.findings, label)
-            for value in self.values(REFUSED.all_fields):
-                data = {UNKNOWN_PARAMETER: value}
-                send(persona, "POST", url, data, self.findings, shown(value))
+    def url(self, route, url, personas):
+        """GET the page as every persona; fuzz it as those it is shown to, and probe
+        it as those it refuses."""
+        shown_to = []
+        for persona in personas:
+            status, text = send(persona, "GET", url, None, self.findings)
+            if status == 200:
+                shown_to.append((persona, read(text)))
+            else:
+                self.refused(persona, route, url)
+        if not shown_to:
             return
+        # Every parameter any of them could read goes to each: the values are dealt
+        # out per parameter, so none may be left to one persona's part.
+        parameters: dict[str, None] = {}
+        for persona, page in shown_to:
+            parameters |= dict.fromkeys(query_parameters(route, page))
+            if route.key in PARAMETERS_OF:
+                other = reverse(PARAMETERS_OF[route.key])
+                listed = read(send(persona, "GET", other, None, self.findings)[1]).query_keys
+                parameters |= dict.fromkeys(sorted(listed))
+        # A form, or an admin action, goes to the personas shown it, each with a part.
+        holders: dict[tuple[str, ...], list[str]] = {}
+        for persona, page in shown_to:
+            for form in page.forms:
+                holders.setdefault(form_key(form), []).append(persona.name)
+                for action in form.choices.get("action", ()):
+                    holders.setdefault(("action", action), []).append(persona.name)
+        for index, (persona, page) in enumerate(shown_to):
+            share = Share(index, len(shown_to))
+            self.page(persona, route, url, page, list(parameters), share, holders)
+
+    def refused(self, persona, route, url):
+        """Refused or sent elsewhere: every parameter a page could read, at once."""
+        names = query_parameters(route, read(""))
+        for value in self.values(REFUSED.all_fields):
+            label = f"every parameter={shown(value)}"
+            send(persona, "GET", url, dict.fromkeys(names, value), self.findings, label)
+        for value in self.values(REFUSED.all_fields):
+            data = {UNKNOWN_PARAMETER: value}
+            send(persona, "POST", url, data, self.findings, shown(value))
+
+    def page(self, persona, route, url, page, parameters, share, holders):
+        """Fuzz the page's query string and its forms as `persona`."""
         depth = OURS if not route.is_admin or route.key in OUR_ADMIN_VIEWS else DJANGO_ADMIN
         if route.key in PDF_PAGES:
             depth = PDF_DEPTH
@@ -497,15 +545,8 @@ class Fuzz:
                 depth = SUPERUSER_AGAIN
             elif persona.name == "office_admin":
                 self._fuzzed_as_office.add(url)
-        mine = persona if depth.by_persona else None
-        page = read(text)
-        parameters = query_parameters(route, page)
-        if route.key in PARAMETERS_OF:
-            other = reverse(PARAMETERS_OF[route.key])
-            parameters += sorted(
-                read(send(persona, "GET", other, None, self.findings)[1]).query_keys
-            )
-        for name in dict.fromkeys(parameters):
+        mine = share if depth.by_persona else None
+        for name in parameters:
             for value in self.values(depth.per_parameter, mine):
                 send(persona, "GET", url, {name: value}, self.findings, f"{name}={shown(value)}")
         path = url.split("?")[0]
@@ -515,18 +556,21 @@ class Fuzz:
                 data = {UNKNOWN_PARAMETER: value}
                 send(persona, "POST", url, data, self.findings, shown(value))
         for form in forms:
-            self.post(persona, url, form.fields, depth)
+            self.post(
+                persona, url, form.fields, depth, share=part(holders, form_key(form), persona)
+            )
             if route.key.endswith("_changelist") and form.choices.get("action"):
-                self.actions(persona, route, url, form.choices["action"])
+                self.actions(persona, route, url, form.choices["action"], holders)
 
-    def post(self, persona, url, fields, depth, fixed=()):
-        """Every field at once set to a value, then each field alone; `fixed` fields
-        (the chosen action) are sent as they are."""
+    def post(self, persona, url, fields, depth, fixed=(), share=None):
+        """Every field at once set to a value (the persona's `share` of them, where the
+        depth deals them out), then each field alone; `fixed` fields (the chosen action)
+        are sent as they are."""
         names = list(dict.fromkeys(n for n, _ in fields if n != "csrfmiddlewaretoken"))
         if not names:
             return
         prefix = " ".join(f"{n}={v}" for n, v in fixed)
-        for value in self.values(depth.all_fields, persona if depth.by_persona else None):
+        for value in self.values(depth.all_fields, share if depth.by_persona else None):
             data = as_data([*fixed, *((n, value) for n, _ in fields)])
             send(persona, "POST", url, data, self.findings, f"{prefix} every field={shown(value)}")
         for name in names:
@@ -534,7 +578,7 @@ class Fuzz:
                 data = as_data([*fixed, *((n, value if n == name else v) for n, v in fields)])
                 send(persona, "POST", url, data, self.findings, f"{prefix} {name}={shown(value)}")
 
-    def actions(self, persona, route, url, actions):
+    def actions(self, persona, route, url, actions, holders):
         """Each admin action on a real row, then its intermediate page's form."""
         app_label, model_name = route.route.split("/")[1:3]
         model = apps.get_model(app_label, model_name)
@@ -551,7 +595,19 @@ class Fuzz:
                 if ("action", action) in form.fields:
                     fields = [f for f in form.fields if f[0] != "action"]
                     depth = OURS if ours else DJANGO_ADMIN
-                    self.post(persona, url, fields, depth, fixed=[("action", action)])
+                    share = part(holders, ("action", action), persona)
+                    self.post(persona, url, fields, depth, fixed=[("action", action)], share=share)
+
+
+def form_key(form: Form) -> tuple[str, ...]:
+    """A form as the same for every persona shown it: its action and field names."""
+    return (form.action, *sorted({name for name, _ in form.fields}))
+
+
+def part(holders: dict[tuple[str, ...], list[str]], key: tuple[str, ...], persona) -> Share:
+    """The persona's part of what the personas holding `key` are sent between them."""
+    names = holders[key]
+    return Share(names.index(persona.name), len(names))
 
 
 def is_ours(thing) -> bool:
@@ -576,13 +632,11 @@ def test_no_input_is_a_server_error(personas, scheduled_class, quiet_refusals):
     before = row_counts()
     timings = {}
     for route in all_routes():
-        for url, persona in itertools.product(
-            sample_urls(route, scheduled_class), personas.values()
-        ):
+        for url in sample_urls(route, scheduled_class):
             start, count = time.monotonic(), findings.requests
-            fuzz.page(persona, route, url)
+            fuzz.url(route, url, personas.values())
             spent = time.monotonic() - start
-            timings[(url, persona.name)] = (spent, findings.requests - count)
+            timings[url] = (spent, findings.requests - count)
     assert row_counts() == before
     elapsed = time.monotonic() - started
     print(f"{findings.requests} requests in {elapsed:.1f} s")

@@ -27,12 +27,13 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 ANSWER_WITHIN_SECONDS = 5
 
 
-@pytest.fixture
-def server(transactional_db, tmp_path):
-    static_root = tmp_path / "static"
-    servers.collect_static(static_root, database_url())
-    env = servers.app_env(database_url(), static_root, CONN_MAX_AGE="60")
-    started = servers.start("server", env, tmp_path, workers=1, threads=1)
+@pytest.fixture(scope="module")
+def server(django_db_setup, collected_static, tmp_path_factory):
+    """The one server of this module's tests: it needs the test database to exist
+    (django_db_setup), not a test's rows; each test still has the transactional
+    database and commits what the server must read. Its log covers both tests."""
+    env = servers.app_env(database_url(), collected_static, CONN_MAX_AGE="60")
+    started = servers.start("server", env, tmp_path_factory.mktemp("server"), workers=1, threads=1)
     try:
         yield started
     finally:

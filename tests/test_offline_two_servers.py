@@ -26,7 +26,6 @@ from tests.test_two_app_servers import (  # noqa: F401  (the fixtures)
     SUBMISSION_KEY,
     Browser,
     app_servers,
-    collected_static,
     csrf,
     live_class,
     production_password_hashing,

@@ -47,15 +47,8 @@ SUBMISSION_KEY = re.compile(r'name="submission_key" value="([^"]+)"')
 
 
 # --- two gunicorn servers -------------------------------------------------------------
-# Started and stopped by bench.servers, which `make bench` uses too.
-
-
-@pytest.fixture
-def collected_static(tmp_path):
-    """`collectstatic` output: DEBUG-off pages name their files from its manifest."""
-    static_root = tmp_path / "static"
-    servers.collect_static(static_root, database_url())
-    return static_root
+# Started and stopped by bench.servers, which `make bench` uses too; their static files
+# are the run's one collectstatic (tests/conftest.py).
 
 
 @pytest.fixture

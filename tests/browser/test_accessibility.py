@@ -1,5 +1,10 @@
 """Every facilitator page passes axe-core at phone and desktop width (issue 12): no
-serious or critical finding, in each state a facilitator sees it (with errors too)."""
+serious or critical finding, in each state a facilitator sees it (with errors too).
+
+Each state is audited at both widths in the same tab, one after the other (the
+viewport changed, the page left as it is: no script of ours reads the width), and the
+flow goes on at the phone's width (the capture and correction flows are driven at
+both widths by their own tests)."""
 
 import datetime
 
@@ -14,14 +19,33 @@ from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# The sizes of issue 12's audit: a phone and a laptop screen.
+# The sizes of issue 12's audit: a laptop and a phone screen (last: the flows go on
+# at its width).
 LAPTOP = {"width": 1280, "height": 800}
-WIDTHS = pytest.mark.parametrize(("size", "viewport"), [("desktop", LAPTOP), ("phone", PHONE)])
+WIDTHS = {"desktop": LAPTOP, "phone": PHONE}
 
 
 @pytest.fixture
 def audit(page):
     return Audit(page)
+
+
+@pytest.fixture
+def at_both_widths(page, audit, screenshot):
+    """Audit the page as it is now at each width (`name desktop`, `name phone`); with
+    `fits`, it has no horizontal scrolling at either; with `shot`, a screenshot of
+    each (`a11y-<shot>-<size>`)."""
+
+    def check(name: str, *, fits: bool = False, shot: str = "") -> None:
+        for size, viewport in WIDTHS.items():
+            page.set_viewport_size(viewport)
+            audit.check(f"{name} {size}")
+            if fits:
+                assert_fits_the_screen(page)
+            if shot:
+                screenshot(f"a11y-{shot}-{size}")
+
+    return check
 
 
 def session_url(name, klass, day):
@@ -39,26 +63,21 @@ def fill_every_row(page, hours="2", workbook_page="3"):
         field.fill(workbook_page)
 
 
-@WIDTHS
 def test_the_facilitator_pages_pass_axe(
-    page, live_server, own_facilitator, live_class, pinned_clock, audit, screenshot, size, viewport
+    page, live_server, own_facilitator, live_class, pinned_clock, audit, at_both_widths
 ):
-    page.set_viewport_size(viewport)
     page.goto(f"{live_server.url}{reverse('login')}")
-    audit.check(f"login {size}")
+    at_both_widths("login")
     log_in(page, live_server, own_facilitator)
-    audit.check(f"my classes {size}")
+    at_both_widths("my classes")
 
     page.goto(f"{live_server.url}{reverse('classes:attendance', args=[live_class.pk])}")
-    audit.check(f"class month {size}")
-    assert_fits_the_screen(page)
-    screenshot(f"a11y-class-month-{size}")
+    at_both_widths("class month", fits=True, shot="class-month")
 
     captured_day = days_ago(pinned_clock, 2)
     page.goto(f"{live_server.url}{session_url('capture', live_class, captured_day)}")
     expect(page.get_by_role("heading", name="Capture attendance")).to_be_visible()
-    audit.check(f"capture {size}")
-    assert_fits_the_screen(page)
+    at_both_widths("capture", fits=True)
     # Each learner's fields are named with the learner: "Hours present — Thandi Mokoena".
     for enrolment in live_class.enrolments.select_related("learner"):
         name = f"{enrolment.learner.first_names} {enrolment.learner.surname}"
@@ -71,7 +90,7 @@ def test_the_facilitator_pages_pass_axe(
     wait_for_stored(page, page.locator("input.hours").first.get_attribute("name"), "2")
     page.reload()
     expect(page.get_by_role("button", name="Discard")).to_be_visible()
-    audit.check(f"capture with a restored draft {size}")
+    at_both_widths("capture with a restored draft")
     fill_every_row(page)
     page.locator("input.hours").first.fill("5")
     # "Other" without a remark (issue 12, point 6): refused at the learner too.
@@ -79,43 +98,36 @@ def test_the_facilitator_pages_pass_axe(
     page.get_by_role("button", name="Save attendance").click()
     expect(page.locator(".error-summary")).to_be_visible()
     expect(page.locator(".learner-row .field-error", has_text="Absence remark for")).to_be_visible()
-    audit.check(f"capture with errors {size}")
-    assert_fits_the_screen(page)
-    screenshot(f"a11y-capture-errors-{size}")
+    at_both_widths("capture with errors", fits=True, shot="capture-errors")
     page.locator("input.hours").first.fill("1")
     page.locator("input.remark").first.fill("court date")
     page.get_by_role("button", name="Save attendance").click()
     expect(page.get_by_text("Recorded by")).to_be_visible()
     expect(page.locator("td", has_text="Other – court date")).to_be_visible()
-    audit.check(f"session detail {size}")
-    assert_fits_the_screen(page)
-    screenshot(f"a11y-session-detail-{size}")
+    at_both_widths("session detail", fits=True, shot="session-detail")
 
     page.get_by_role("link", name="Correct").click()
     expect(page.get_by_role("heading", name="Correct attendance")).to_be_visible()
-    audit.check(f"correct {size}")
+    at_both_widths("correct")
     page.get_by_role("button", name="Save correction").click()
     expect(page.locator(".error-summary")).to_be_visible()
-    audit.check(f"correct with errors {size}")
+    at_both_widths("correct with errors")
 
     page.goto(f"{live_server.url}{session_url('not_held', live_class, days_ago(pinned_clock, 1))}")
     expect(page.get_by_role("heading", name="Session did not happen")).to_be_visible()
-    audit.check(f"not held {size}")
+    at_both_widths("not held")
 
     page.goto(f"{live_server.url}{session_url('void', live_class, captured_day)}")
     expect(page.get_by_role("heading", name="Forbidden")).to_be_visible()
-    audit.check(f"403 {size}")
+    at_both_widths("403")
     page.goto(f"{live_server.url}{reverse('classes:attendance', args=[live_class.pk + 1000])}")
     expect(page.get_by_role("heading", name="Not found")).to_be_visible()
-    audit.check(f"404 {size}")
-    assert_fits_the_screen(page)
-    screenshot(f"a11y-404-{size}")
+    at_both_widths("404", fits=True, shot="404")
 
     print(f"\n{audit.report()}")
     audit.assert_no_failures()
 
 
-@WIDTHS
 def test_the_office_pages_for_a_class_pass_axe(
     page,
     live_server,
@@ -124,10 +136,8 @@ def test_the_office_pages_for_a_class_pass_axe(
     live_class,
     pinned_clock,
     audit,
-    size,
-    viewport,
+    at_both_widths,
 ):
-    page.set_viewport_size(viewport)
     day = days_ago(pinned_clock, 3)
     log_in(page, live_server, own_facilitator)
     page.goto(f"{live_server.url}{session_url('capture', live_class, day)}")
@@ -137,29 +147,27 @@ def test_the_office_pages_for_a_class_pass_axe(
     page.context.clear_cookies()
 
     log_in(page, live_server, office_admin, heading="Classes")
-    audit.check(f"classes (office) {size}")
+    at_both_widths("classes (office)")
     page.goto(f"{live_server.url}{session_url('void', live_class, day)}")
     expect(page.get_by_role("heading", name="Void this session")).to_be_visible()
-    audit.check(f"void {size}")
+    at_both_widths("void")
     page.get_by_label("Reason").fill(" ")  # past the browser's "required", refused by the server
     page.get_by_role("button", name="Void the session").click()
     expect(page.locator(".error-summary")).to_be_visible()
-    audit.check(f"void with errors {size}")
+    at_both_widths("void with errors")
 
     print(f"\n{audit.report()}")
     audit.assert_no_failures()
 
 
-@WIDTHS
-def test_the_locked_out_page_passes_axe(page, live_server, own_facilitator, audit, size, viewport):
-    page.set_viewport_size(viewport)
+def test_the_locked_out_page_passes_axe(page, live_server, own_facilitator, audit, at_both_widths):
     page.goto(f"{live_server.url}{reverse('login')}")
     for _ in range(settings.AXES_FAILURE_LIMIT):
         page.get_by_label("Username").fill(own_facilitator.username)
         page.get_by_label("Password").fill(PASSWORD + "-wrong")
         page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Log-in paused")).to_be_visible()
-    audit.check(f"429 {size}")
+    at_both_widths("429")
 
     print(f"\n{audit.report()}")
     audit.assert_no_failures()
