@@ -140,6 +140,9 @@ def table(r: dict) -> str:
             f"{split['execute_ms']:.1f} in cursor.execute (psycopg + PostgreSQL), "
             f"{split['python_ms']:.1f} in Python (Django ORM and our code)"
         )
+    if r.get("only") == "capture":
+        _targets_and_failures(r, out)
+        return "\n".join(out)
     c = r["class_page"]
     add("")
     add(
