@@ -314,8 +314,9 @@ def capture_session(
         credited = [r.learner.pk for r in learners if r.creditable]
         if credited:
             # The ledger rows are not read back: nothing here uses them.
+            trained = planned.hours  # a sum over the slots: added up once
             ProgressionService.credit_hours_batch(
-                entries=[HoursEntry(pk, planned.hours, values[pk].hours) for pk in credited],
+                entries=[HoursEntry(pk, trained, values[pk].hours) for pk in credited],
                 source=HoursLog.Source.ATTENDANCE,
                 session=SessionFacts(
                     session_id=session.pk,

@@ -424,38 +424,40 @@ def test_crediting_a_batch_sends_as_many_statements_as_logging_it(
 
 
 def test_crediting_a_batch_names_the_first_learner_it_cannot_credit(klass, own_facilitator):
-    first, held, other = EnrolmentFactory.create_batch(3, klass=klass)
+    first, other = EnrolmentFactory.create_batch(2, klass=klass)
     session = AttendanceSessionFactory(klass=klass)
-    # No progression on the session's LP at all: not credited, nothing written.
-    Progression.objects.filter(learner=held.learner).delete()
+    # No progression at all: not credited, and nothing written for the others either.
+    stranger = LearnerFactory()
     assert_rejected(
         lambda: ProgressionService.credit_hours_batch(
-            entries=[HoursEntry(e.learner_id, 3, 3) for e in (first, held, other)],
+            entries=[
+                HoursEntry(learner_id, 3, 3)
+                for learner_id in (first.learner_id, stranger.pk, other.learner_id)
+            ],
             source=HoursLog.Source.ATTENDANCE,
             session=session_facts(session),
             created_by=own_facilitator,
         ),
         NoInProgressProgression,
         NO_PROGRESSION_ON_SESSION_DATE.format(
-            learner=held.learner, programme=klass.programme, date="2 March 2026"
+            learner=stranger, programme=klass.programme, date="2 March 2026"
         ),
     )
 
 
 def test_crediting_a_batch_where_no_learner_can_be_credited_is_refused(klass, own_facilitator):
-    only = EnrolmentFactory(klass=klass)
     session = AttendanceSessionFactory(klass=klass)
-    Progression.objects.filter(learner=only.learner).delete()
+    stranger = LearnerFactory()
     assert_rejected(
         lambda: ProgressionService.credit_hours_batch(
-            entries=[HoursEntry(only.learner_id, 3, 3)],
+            entries=[HoursEntry(stranger.pk, 3, 3)],
             source=HoursLog.Source.ATTENDANCE,
             session=session_facts(session),
             created_by=own_facilitator,
         ),
         NoInProgressProgression,
         NO_PROGRESSION_ON_SESSION_DATE.format(
-            learner=only.learner, programme=klass.programme, date="2 March 2026"
+            learner=stranger, programme=klass.programme, date="2 March 2026"
         ),
     )
 
