@@ -112,3 +112,28 @@ def loaded(model, attnames: list[str], rows, alias: str) -> list:
         instance.__dict__.update(zip(attnames, row, strict=True), _state=state)
         found.append(instance)
     return found
+
+
+def array_literal(values) -> str:
+    """A PostgreSQL array literal (`{1,2,NULL}`, `{"late",""}`) of ints, Decimals, text
+    and None (NULL), for a hand-written statement's parameter that it casts to the
+    array's type (`%(learners)s::bigint[]`).
+
+    psycopg dumps a list element by element in Python (a regular expression per
+    element to decide on quoting): about 0.25 ms per 100-element array here, where
+    this join takes a tenth of that or less (issue 11). Text is always double-quoted,
+    with backslash and double quote escaped, as PostgreSQL's array input reads it; a
+    number is written as `str` writes it, which PostgreSQL's integer and numeric
+    input read back.
+    """
+    return "{" + ",".join([_element(value) for value in values]) + "}"
+
+
+def _element(value) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if value.__class__ is bool:  # an int, whose str PostgreSQL would not read as one
+        raise TypeError("array_literal: booleans are not numbers")
+    return str(value)

@@ -2,7 +2,8 @@
 (1,000,000 and 10,000 hours-log rows), measure, print the table, write
 bench/results.json, drop the databases. `make bench` runs it on a throwaway
 PostgreSQL through scripts/with-postgres; `--smoke` is the tiny run `make test` does;
-`--only reports` measures the report pages and CSVs alone (the seeding as usual).
+`--only reports` measures the report pages and CSVs alone (the seeding as usual);
+`--only capture` seeds the large database only and measures the capture phase alone.
 
 `python -m bench seed --scale N` seeds the one database DATABASE_URL names
 (bench/seed_command.py); the run above calls it for each bench database.
@@ -94,8 +95,9 @@ def main(argv=None) -> int:
     parser.add_argument("--record", action="store_true", help="append to bench/HISTORY.md")
     parser.add_argument(
         "--only",
-        choices=["reports"],
-        help="measure one phase only (seeding as usual): reports = the report pages and CSVs",
+        choices=["reports", "capture"],
+        help="measure one phase only: reports = the report pages and CSVs (seeding as "
+        "usual); capture = the capture phase (the large database alone is seeded)",
     )
     parser.add_argument(
         "--collected-static",
@@ -109,14 +111,17 @@ def main(argv=None) -> int:
     if not base.startswith("postgres"):
         parser.error("DATABASE_URL must point at PostgreSQL (make bench starts one)")
     started = time.monotonic()
-    names = {role: f"bench_{role}_{os.getpid()}" for role in ("large", "small")}
+    roles = ("large",) if args.only == "capture" else ("large", "small")
+    names = {role: f"bench_{role}_{os.getpid()}" for role in roles}
     with tempfile.TemporaryDirectory(prefix="bench-") as folder:
         try:
             urls = create_databases(base, names)
             from bench.config import FULL, SMOKE
 
             config = SMOKE if args.smoke else FULL
-            for role, scale in (("large", config.scale_large), ("small", config.scale_small)):
+            scales = {"large": config.scale_large, "small": config.scale_small}
+            for role in roles:
+                scale = scales[role]
                 on_database(urls[role], "-m", "bench", "seed", f"--scale={scale}")
             seeded = time.monotonic() - started
             # This process measures as one more app server would: production settings.

@@ -39,14 +39,11 @@ def run_all(
     if only == "reports":
         results["only"] = only
         return run_reports(config, urls, folder, results, log)
+    if only == "capture":
+        results["only"] = only
+        return run_capture(config, urls["large"], folder, results, log)
     failures = results["failures"]
-    per_size = (config.capture_warmup + config.capture_rounds) * len(capture.PATHS) + 14
-    user, groups = capture.make_classes(per_size, config.capture_classes)
-    with connection.cursor() as cursor:
-        # The capture classes are new; statistics over everything, as after a day's use.
-        cursor.execute("ANALYZE")
-        cursor.execute("SELECT COUNT(*) FROM learner_hours_log")
-        results["ledger_rows_large"] = cursor.fetchone()[0]
+    user, groups = capture_classes(config, results)
     static_root = collected_static or folder / "static"
     if collected_static is None:
         servers.collect_static(static_root, urls["large"])
@@ -121,6 +118,38 @@ def run_all(
     for server in started:
         for line in servers.problems_in_log(server):
             failures.append(f"{server.name} server log: {line}")
+    return results
+
+
+def capture_classes(config: Config, results: dict):
+    """The capture phase's facilitator and classes, made on the large database (this
+    process's), then statistics over everything, as after a day's use."""
+    per_size = (config.capture_warmup + config.capture_rounds) * len(capture.PATHS) + 14
+    user, groups = capture.make_classes(per_size, config.capture_classes)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        cursor.execute("SELECT COUNT(*) FROM learner_hours_log")
+        results["ledger_rows_large"] = cursor.fetchone()[0]
+    return user, groups
+
+
+def run_capture(config: Config, url: str, folder: Path, results: dict, log) -> dict:
+    """`--only capture`: the capture phase alone, on the large database only (the
+    seeding of one database and a minute of measuring, instead of the whole run), for
+    comparing a change to the capture path."""
+    user, groups = capture_classes(config, results)
+    static_root = folder / "static"
+    servers.collect_static(static_root, url)
+    server = servers.start("large", servers.app_env(url, static_root), folder)
+    try:
+        log("capture: interleaved service, HTTP and raw SQL")
+        results["capture"] = capture_phase(
+            config, user, groups, server.port, url, results["failures"]
+        )
+    finally:
+        servers.stop(server)
+    for line in servers.problems_in_log(server):
+        results["failures"].append(f"{server.name} server log: {line}")
     return results
 
 

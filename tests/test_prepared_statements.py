@@ -72,3 +72,37 @@ def test_without_prepared_statements_a_capture_prepares_nothing(scheduled_class,
         assert session.status == "captured"
     finally:
         connection.connection.prepare_threshold = 0
+
+
+# The hot statements' array parameters are literals joined in Python
+# (attendance_project.db.array_literal): PostgreSQL reads back what was written.
+ODD_TEXT = ["", "late", 'a "quoted" word', "back\\slash", "{braces}, commas", " NULL", "é ✓", None]
+
+
+def test_array_literals_read_back_as_the_values(db):
+    from decimal import Decimal
+
+    from attendance_project.db import array_literal, statement_cursor
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's array input")
+    numbers = [1, 9_007_199_254_740_993, None]
+    hours = [Decimal("3.0"), Decimal("1.5"), Decimal("0"), Decimal("0.25"), None]
+    with statement_cursor(connection) as cursor:
+        cursor.execute(
+            "SELECT %(t)s::text[], %(n)s::bigint[], %(h)s::numeric[], %(e)s::int[]",
+            {
+                "t": array_literal(ODD_TEXT),
+                "n": array_literal(numbers),
+                "h": array_literal(hours),
+                "e": array_literal([]),
+            },
+        )
+        assert cursor.fetchone() == (ODD_TEXT, numbers, hours, [])
+
+
+def test_an_array_literal_takes_no_booleans():
+    from attendance_project.db import array_literal
+
+    with pytest.raises(TypeError):
+        array_literal([1, True])

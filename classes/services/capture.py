@@ -313,8 +313,10 @@ def capture_session(
         # only those with a progression in progress on the LP can be credited now.
         credited = [r.learner.pk for r in learners if r.creditable]
         if credited:
-            ProgressionService.log_hours_batch(
-                entries=[HoursEntry(pk, planned.hours, values[pk].hours) for pk in credited],
+            # The ledger rows are not read back: nothing here uses them.
+            trained = planned.hours  # a sum over the slots: added up once
+            ProgressionService.credit_hours_batch(
+                entries=[HoursEntry(pk, trained, values[pk].hours) for pk in credited],
                 source=HoursLog.Source.ATTENDANCE,
                 session=SessionFacts(
                     session_id=session.pk,
@@ -443,6 +445,7 @@ def check_entries(
             given[entry.learner_id] = entry
 
     values: dict[int, LearnerValues] = {}
+    parsed_hours: dict[tuple, Decimal | None] = {}
     for learner_id, row in on_roster.items():
         name = row.learner
         entry = given.get(learner_id)
@@ -455,7 +458,13 @@ def check_entries(
         if unset and not rest_absent:
             problems.append(Problem(HOURS_UNSET.format(learner=name), learner_id, "hours_present"))
             continue
-        hours = _half_hours(entry.hours_present, max_hours)
+        # A class's rows share a handful of values: each is parsed once.
+        raw_hours = entry.hours_present
+        key = (type(raw_hours), raw_hours)
+        if key in parsed_hours:
+            hours = parsed_hours[key]
+        else:
+            hours = parsed_hours[key] = _half_hours(raw_hours, max_hours)
         if hours is None:
             message = HOURS_INVALID.format(learner=name, max=_hours(max_hours))
             problems.append(Problem(message, learner_id, "hours_present"))

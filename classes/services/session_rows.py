@@ -111,6 +111,7 @@ def record_session(
     if not db.hand_written_sql(connection):
         return _record_session_orm(klass, session_date, hours, status, user, values, action, notes, now)  # fmt: skip  # noqa: E501
     learner_ids = list(values)
+    recorded = list(values.values())
     params = {
         "class_id": klass.pk,
         "programme_id": klass.programme_id,
@@ -123,11 +124,13 @@ def record_session(
         "action": action,
         # The history entry of a session marked not held carries its notes as the reason.
         "reason": notes,
-        "learners": learner_ids,
-        "present": [values[pk].hours for pk in learner_ids],
-        "pages": [values[pk].page for pk in learner_ids],
-        "reasons": [values[pk].absence_reason for pk in learner_ids],
-        "remarks": [values[pk].absence_remark for pk in learner_ids],
+        # Array literals joined here (attendance_project.db.array_literal): psycopg's
+        # element-by-element dumping of five arrays cost more than the statement.
+        "learners": db.array_literal(learner_ids),
+        "present": db.array_literal([v.hours for v in recorded]),
+        "pages": db.array_literal([v.page for v in recorded]),
+        "reasons": db.array_literal([v.absence_reason for v in recorded]),
+        "remarks": db.array_literal([v.absence_remark for v in recorded]),
     }
     with db.statement_cursor(connection) as cursor:
         cursor.execute(RECORD_SESSION, params)

@@ -6,6 +6,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -67,6 +68,8 @@ def capture(request, class_id: int, session_date: datetime.date):
         # form again, so a successful submit does not read it twice.
         entries, _, stray = entries_from_post(request.POST, {})
         confirmed = parse(CaptureForm, request.POST)
+        # Reversed once: the key's outcome and the redirect are the session's page.
+        outcome_url = detail_url(klass, session_date)
         try:
             if stray:
                 raise CaptureRejected(problems=[Problem(STRAY_FIELD.format(field=stray[0]))])
@@ -78,7 +81,7 @@ def capture(request, class_id: int, session_date: datetime.date):
                 everyone_absent=confirmed["everyone_absent"],
                 lower_pages_confirmed=confirmed["confirm_lower_pages"],
                 rest_absent=confirmed["rest_absent"],
-                submission=submitted_key(request, outcome_url=detail_url(klass, session_date)),
+                submission=submitted_key(request, outcome_url=outcome_url),
             )
         except AlreadySubmitted as replay:
             return replay_response(request, replay)
@@ -95,7 +98,8 @@ def capture(request, class_id: int, session_date: datetime.date):
                 request,
                 CAPTURED_MESSAGE.format(date=date_format(session_date), count=len(entries)),
             )
-            return with_outcome(redirect(detail_url(klass, session_date)), SAVED)
+            # A path already: redirect() would first try it as a URL name.
+            return with_outcome(HttpResponseRedirect(outcome_url), SAVED)
     # The form (again): the planned session from the one recordability rule, asked
     # once (on a GET with the session's row: a recorded one is not offered again).
     # A phone getting ready to go offline may keep the form of a session in the coming

@@ -12,7 +12,7 @@ import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NoReturn
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
@@ -31,7 +31,7 @@ from progression.models import (
 )
 from progression.selectors import progressions_in_progress_on
 from progression.services.errors import InvalidHours, NoInProgressProgression
-from progression.services.hours_sql import LOG_BATCH_NOW, LOG_SESSION_BATCH
+from progression.services.hours_sql import LOG_BATCHES
 from progression.services.status import start_progression
 
 NO_IN_PROGRESS_PROGRESSION = "{learner} has no learning programme in progress."
@@ -143,58 +143,24 @@ class ProgressionService:
         future nor before that progression started.
         All or nothing: any invalid entry raises ProgressionError and writes nothing.
         """
-        if source not in HoursLog.Source.values:
-            raise InvalidHours(UNKNOWN_SOURCE.format(source=source))
-        if not entries:
-            raise InvalidHours(EMPTY_BATCH)
-        learner_ids = [entry.learner_id for entry in entries]
-        if len(set(learner_ids)) != len(learner_ids):
-            duplicate = next(i for i in learner_ids if learner_ids.count(i) > 1)
-            raise InvalidHours(
-                DUPLICATE_LEARNER.format(learner=_learner_name(duplicate)), learner_id=duplicate
-            )
-        max_hours = MAX_HOURS_PER_SESSION if session is not None else MAX_HOURS_PER_LOG_ROW
-        amounts = {entry.learner_id: _checked_hours(entry, max_hours) for entry in entries}
-        created_by_id = created_by.pk if isinstance(created_by, User) else created_by
-        if session is None:
-            # "Today" is the site's day (TIME_ZONE), as for sessions.
-            log_date = log_date or timezone.localdate()
-            if log_date > timezone.localdate():
-                first = learner_ids[0]
-                raise InvalidHours(
-                    HOURS_IN_FUTURE.format(
-                        learner=_learner_name(first), date=date_format(log_date)
-                    ),
-                    learner_id=first,
-                )
-
-        if db.hand_written_sql(connection):
-            return _log_batch_in_one_statement(
-                entries, amounts, source, session, created_by_id, log_date
-            )
-        with transaction.atomic():
-            progressions, day, class_id = _locked_progressions(learner_ids, session, log_date)
-            rows = HoursLog.objects.bulk_create(
-                [
-                    HoursLog(
-                        learner_id=entry.learner_id,
-                        programme_id=progression.programme_id,
-                        klass_id=class_id or progression.klass_id,
-                        progression_id=progression.pk,
-                        log_date=day,
-                        hours_trained=amounts[entry.learner_id][0],
-                        hours_present=amounts[entry.learner_id][1],
-                        source=source,
-                        session_id=session.session_id if session is not None else None,
-                        created_by_id=created_by_id,
-                        notes=entry.notes or "",
-                    )
-                    for entry in entries
-                    for progression in [progressions[entry.learner_id]]
-                ]
-            )
-            _add_to_totals({progressions[lid].pk: amounts[lid] for lid in learner_ids})
+        rows = _log_hours_batch(entries, source, session, created_by, log_date, with_rows=True)
+        assert rows is not None
         return rows
+
+    @classmethod
+    def credit_hours_batch(
+        cls,
+        *,
+        entries: Sequence[HoursEntry],
+        source: str = HoursLog.Source.MANUAL,
+        session: SessionFacts | None = None,
+        created_by: User | int | None = None,
+        log_date: datetime.date | None = None,
+    ) -> None:
+        """`log_hours_batch` for a caller that does not use the rows it returns (the
+        capture): the same rules, checks, locks, writes and refusals, in the same one
+        statement, without reading the rows back or building them (issue 11)."""
+        _log_hours_batch(entries, source, session, created_by, log_date, with_rows=False)
 
     @classmethod
     def reverse_hours(
@@ -279,6 +245,88 @@ class ProgressionService:
     start_progression = staticmethod(start_progression)
 
 
+def _log_hours_batch(
+    entries: Sequence[HoursEntry],
+    source: str,
+    session: SessionFacts | None,
+    created_by: User | int | None,
+    log_date: datetime.date | None,
+    *,
+    with_rows: bool,
+) -> list[HoursLog] | None:
+    """log_hours_batch and credit_hours_batch: the one implementation; the rows are
+    returned `with_rows`, else None (on PostgreSQL not even read back)."""
+    if source not in HoursLog.Source.values:
+        raise InvalidHours(UNKNOWN_SOURCE.format(source=source))
+    if not entries:
+        raise InvalidHours(EMPTY_BATCH)
+    learner_ids = [entry.learner_id for entry in entries]
+    if len(set(learner_ids)) != len(learner_ids):
+        duplicate = next(i for i in learner_ids if learner_ids.count(i) > 1)
+        raise InvalidHours(
+            DUPLICATE_LEARNER.format(learner=_learner_name(duplicate)), learner_id=duplicate
+        )
+    max_hours = MAX_HOURS_PER_SESSION if session is not None else MAX_HOURS_PER_LOG_ROW
+    amounts = _checked_amounts(entries, max_hours)
+    created_by_id = created_by.pk if isinstance(created_by, User) else created_by
+    if session is None:
+        # "Today" is the site's day (TIME_ZONE), as for sessions.
+        log_date = log_date or timezone.localdate()
+        if log_date > timezone.localdate():
+            first = learner_ids[0]
+            raise InvalidHours(
+                HOURS_IN_FUTURE.format(learner=_learner_name(first), date=date_format(log_date)),
+                learner_id=first,
+            )
+
+    if db.hand_written_sql(connection):
+        return _log_batch_in_one_statement(
+            entries, amounts, source, session, created_by_id, log_date, with_rows
+        )
+    with transaction.atomic():
+        progressions, day, class_id = _locked_progressions(learner_ids, session, log_date)
+        rows = HoursLog.objects.bulk_create(
+            [
+                HoursLog(
+                    learner_id=entry.learner_id,
+                    programme_id=progression.programme_id,
+                    klass_id=class_id or progression.klass_id,
+                    progression_id=progression.pk,
+                    log_date=day,
+                    hours_trained=amounts[entry.learner_id][0],
+                    hours_present=amounts[entry.learner_id][1],
+                    source=source,
+                    session_id=session.session_id if session is not None else None,
+                    created_by_id=created_by_id,
+                    notes=entry.notes or "",
+                )
+                for entry in entries
+                for progression in [progressions[entry.learner_id]]
+            ]
+        )
+        _add_to_totals({progressions[lid].pk: amounts[lid] for lid in learner_ids})
+    return rows if with_rows else None
+
+
+def _checked_amounts(
+    entries: Sequence[HoursEntry], max_hours: Decimal
+) -> dict[int, tuple[Decimal, Decimal]]:
+    """Each learner's checked (trained, present), in the entries' order; the first
+    invalid entry raises. A class's entries share a handful of values (3 hours, 0,
+    1.5): each distinct pair is checked once (the values' types are part of the key,
+    so that True is not taken for 1)."""
+    checked: dict[tuple, tuple[Decimal, Decimal]] = {}
+    amounts = {}
+    for entry in entries:
+        trained, present = entry.hours_trained, entry.hours_present
+        key = (type(trained), trained, type(present), present)
+        amount = checked.get(key)
+        if amount is None:
+            amount = checked[key] = _checked_hours(entry, max_hours)
+        amounts[entry.learner_id] = amount
+    return amounts
+
+
 def _checked_hours(entry: HoursEntry, max_hours: Decimal) -> tuple[Decimal, Decimal]:
     def reject(template: str, **values) -> InvalidHours:
         # Only the error path pays for the learner's name.
@@ -327,18 +375,22 @@ def _log_batch_in_one_statement(
     session: SessionFacts | None,
     created_by_id: int | None,
     log_date: datetime.date | None,
-) -> list[HoursLog]:
+    with_rows: bool,
+) -> list[HoursLog] | None:
     """log_hours_batch on PostgreSQL: progressions/services/hours_sql.py's one
     statement, then the refusal naming the first learner it could not credit (it
-    wrote nothing then), as the ORM path below refuses."""
+    wrote nothing then), as the ORM path below refuses. `with_rows`: the ledger rows
+    read back and returned as the ORM would load them; else only whether it wrote."""
     learner_ids = [entry.learner_id for entry in entries]
     day = session.session_date if session is not None else log_date
     assert day is not None  # dated by the caller without a session
     params: dict[str, Any] = {
-        "learners": learner_ids,
-        "trained": [amounts[pk][0] for pk in learner_ids],
-        "present": [amounts[pk][1] for pk in learner_ids],
-        "notes": [entry.notes or "" for entry in entries],
+        # Array literals (attendance_project.db.array_literal): psycopg dumps a list
+        # element by element in Python.
+        "learners": db.array_literal(learner_ids),
+        "trained": db.array_literal([amounts[pk][0] for pk in learner_ids]),
+        "present": db.array_literal([amounts[pk][1] for pk in learner_ids]),
+        "notes": db.array_literal([entry.notes or "" for entry in entries]),
         "programme_id": session.programme_id if session is not None else None,
         "day": day,
         "check_start": session is None,
@@ -348,29 +400,18 @@ def _log_batch_in_one_statement(
         "created_by": created_by_id,
         "now": timezone.now(),
     }
-    statement = LOG_SESSION_BATCH if session is not None else LOG_BATCH_NOW
+    statement = LOG_BATCHES[(session is not None, with_rows)]
     with db.statement_cursor(connection) as cursor:
         cursor.execute(statement, params)
-        found = {row[0]: row for row in cursor.fetchall()}
-    for learner_id in learner_ids:
-        if learner_id not in found:
-            if session is not None:
-                raise _no_progression_on_session_date(learner_id, session)
-            raise NoInProgressProgression(
-                NO_IN_PROGRESS_PROGRESSION.format(learner=_learner_name(learner_id)),
-                learner_id=learner_id,
-            )
-        _, progression_id, programme_id, class_id, start_date, _, _ = found[learner_id]
-        if session is None:
-            _check_started_by(
-                Progression(
-                    pk=progression_id,
-                    learner_id=learner_id,
-                    programme_id=programme_id,
-                    start_date=start_date,
-                ),
-                day,
-            )
+        found_rows = cursor.fetchall()
+    if not with_rows:
+        if found_rows[0][0]:
+            return None
+        # Nothing written: each learner's choice (if any), to name who has none.
+        _refuse(learner_ids, {row[1]: row[1:] for row in found_rows if row[1]}, session, day)
+    found = {row[0]: row for row in found_rows}
+    if not found_rows or found_rows[0][5] is None:
+        _refuse(learner_ids, found, session, day)  # nothing written
     # The rows as the database holds them, as the ORM would load them.
     session_id = session.session_id if session is not None else None
     values = []
@@ -382,7 +423,7 @@ def _log_batch_in_one_statement(
             "id": row_id,
             "learner_id": learner_id,
             "programme_id": programme_id,
-            "klass_id": session.class_id if session is not None else class_id,
+            "klass_id": class_id,
             "progression_id": progression_id,
             "log_date": day,
             "hours_trained": trained,
@@ -396,6 +437,34 @@ def _log_batch_in_one_statement(
         }
         values.append([row[field] for field in HOURS_LOG_FIELDS])
     return db.loaded(HoursLog, HOURS_LOG_FIELDS, values, connection.alias)
+
+
+def _refuse(
+    learner_ids: list[int], found: dict, session: SessionFacts | None, day: datetime.date
+) -> NoReturn:
+    """The refusal of a batch the statement did not write: the first learner without
+    a progression to credit, or (hours without a session) whose progression started
+    after the hours' date. `found`: each learner's choice, by learner."""
+    for learner_id in learner_ids:
+        if learner_id not in found:
+            if session is not None:
+                raise _no_progression_on_session_date(learner_id, session)
+            raise NoInProgressProgression(
+                NO_IN_PROGRESS_PROGRESSION.format(learner=_learner_name(learner_id)),
+                learner_id=learner_id,
+            )
+        _, progression_id, programme_id, _, start_date, *_ = found[learner_id]
+        if session is None:
+            _check_started_by(
+                Progression(
+                    pk=progression_id,
+                    learner_id=learner_id,
+                    programme_id=programme_id,
+                    start_date=start_date,
+                ),
+                day,
+            )
+    raise AssertionError("the ledger batch wrote nothing, and every learner may be credited")
 
 
 def _locked_progressions(

@@ -29,9 +29,13 @@ IN_PROGRESS_NOW = "p.status = 'in_progress'"
 # - chosen: one per learner; of two that qualify (one ended on the day, a second
 #   attempt started that day) the one started last, as progressions_in_progress_on.
 # - ready: every learner has one (and, for hours without a session, the hours are not
-#   dated before it started); otherwise neither write below writes a row.
-# - the final SELECT reports each learner's choice and ledger row, so the caller can
-#   name the first learner without one.
+#   dated before it started); otherwise `credit` is empty and neither write writes.
+# - credit: each learner's hours beside their progression, joined once for both
+#   writes (each joining the entries again was a nested loop over them per row in
+#   the prepared statement's generic plan, quadratic in the class size).
+# - the final SELECT ({final}) reports what the caller needs: the ledger rows, or
+#   (nothing written) each learner's choice, so the caller can name the first
+#   learner without one.
 LOG_BATCH = """
 WITH entry AS (
     SELECT * FROM unnest(
@@ -54,28 +58,53 @@ WITH entry AS (
            AND (NOT %(check_start)s::boolean OR coalesce(bool_and(start_date <= %(day)s), true))
            AS ok
     FROM chosen
+), credit AS MATERIALIZED (
+    SELECT c.id, c.learner_id, c.programme_id, c.class_id, e.trained, e.present, e.notes, e.n
+    FROM entry e JOIN chosen c USING (learner_id)
+    WHERE (SELECT ok FROM ready)
 ), logged AS (
     INSERT INTO learner_hours_log
         (learner_id, class_type_subject_id, class_id, tracking_id, log_date, hours_trained,
          hours_present, source, session_id, created_by_id, notes)
-    SELECT e.learner_id, c.programme_id, coalesce(%(class_id)s::bigint, c.class_id), c.id,
-           %(day)s, e.trained, e.present, %(source)s, %(session_id)s::bigint,
-           %(created_by)s::bigint, e.notes
-    FROM entry e JOIN chosen c USING (learner_id)
-    WHERE (SELECT ok FROM ready)
-    ORDER BY e.n
-    RETURNING id, learner_id, created_at
+    SELECT learner_id, programme_id, coalesce(%(class_id)s::bigint, class_id), id,
+           %(day)s, trained, present, %(source)s, %(session_id)s::bigint,
+           %(created_by)s::bigint, notes
+    FROM credit
+    ORDER BY n
+    RETURNING id, learner_id, tracking_id, class_type_subject_id, class_id, created_at
 ), totals AS (
     UPDATE learner_lp_tracking p
-    SET hours_trained = p.hours_trained + e.trained,
-        hours_present = p.hours_present + e.present,
+    SET hours_trained = p.hours_trained + c.trained,
+        hours_present = p.hours_present + c.present,
         updated_at = %(now)s
-    FROM entry e JOIN chosen c USING (learner_id)
-    WHERE p.id = c.id AND (SELECT ok FROM ready)
+    FROM credit c
+    WHERE p.id = c.id
 )
-SELECT c.learner_id, c.id, c.programme_id, c.class_id, c.start_date, l.id, l.created_at
-FROM chosen c LEFT JOIN logged l USING (learner_id)
+{final}
 """
 
-LOG_SESSION_BATCH = LOG_BATCH.format(which=ON_SESSION_DATE)
-LOG_BATCH_NOW = LOG_BATCH.format(which=IN_PROGRESS_NOW)
+# The ledger rows when written (each learner's: learner, progression, LP, class, no
+# start date needed, row id, created at); else each learner's choice, without a row.
+WITH_ROWS = """
+SELECT learner_id, tracking_id, class_type_subject_id, class_id, NULL::date, id, created_at
+FROM logged
+UNION ALL
+SELECT learner_id, id, programme_id, class_id, start_date, NULL, NULL
+FROM chosen
+WHERE NOT (SELECT ok FROM ready)
+"""
+# For a caller that does not use the rows (the capture): one row (true) when written;
+# else each learner's choice as above, or one row with none when no learner has one.
+WITHOUT_ROWS = """
+SELECT r.ok, c.learner_id, c.id, c.programme_id, c.class_id, c.start_date
+FROM ready r LEFT JOIN chosen c ON NOT r.ok
+"""
+
+LOG_BATCHES = {
+    (with_session, with_rows): LOG_BATCH.format(
+        which=ON_SESSION_DATE if with_session else IN_PROGRESS_NOW,
+        final=WITH_ROWS if with_rows else WITHOUT_ROWS,
+    )
+    for with_session in (True, False)
+    for with_rows in (True, False)
+}

@@ -379,3 +379,97 @@ def test_a_session_before_the_progression_started_is_rejected(klass, now):
             learner=learner, programme=klass.programme, date="2 March 2026"
         ),
     )
+
+
+# credit_hours_batch (issue 11): log_hours_batch for a caller that does not use the
+# rows (the capture); the same implementation, writes and refusals, nothing returned.
+def test_crediting_a_batch_writes_what_logging_it_writes(klass, own_facilitator, both_paths):
+    enrolments = EnrolmentFactory.create_batch(3, klass=klass)
+    session = AttendanceSessionFactory(klass=klass)
+    presents = [Decimal("3"), Decimal("1.5"), Decimal("0")]
+
+    result = ProgressionService.credit_hours_batch(
+        entries=[HoursEntry(e.learner_id, 3, p) for e, p in zip(enrolments, presents, strict=True)],
+        source=HoursLog.Source.ATTENDANCE,
+        session=session_facts(session),
+        created_by=own_facilitator,
+    )
+
+    assert result is None
+    rows = HoursLog.objects.filter(session=session, created_by=own_facilitator).order_by("pk")
+    assert [(r.learner_id, r.hours_trained, r.hours_present) for r in rows] == [
+        (e.learner_id, Decimal("3"), p) for e, p in zip(enrolments, presents, strict=True)
+    ]
+    assert {r.klass_id for r in rows} == {klass.pk}
+    assert {r.log_date for r in rows} == {session.session_date}
+    assert [progression_of(e.learner).hours_present for e in enrolments] == presents
+
+
+@pytest.mark.parametrize("size", [5, 40])
+def test_crediting_a_batch_sends_as_many_statements_as_logging_it(
+    size, klass, own_facilitator, django_assert_num_queries, both_paths
+):
+    enrolments = EnrolmentFactory.create_batch(size, klass=klass)
+    session = AttendanceSessionFactory(klass=klass)
+
+    with django_assert_num_queries(QUERIES_PER_SESSION_BATCH[both_paths]):
+        ProgressionService.credit_hours_batch(
+            entries=[HoursEntry(e.learner_id, 3, 2) for e in enrolments],
+            source=HoursLog.Source.ATTENDANCE,
+            session=session_facts(session),
+            created_by=own_facilitator,
+        )
+
+    assert HoursLog.objects.filter(session=session).count() == size
+
+
+def test_crediting_a_batch_names_the_first_learner_it_cannot_credit(klass, own_facilitator):
+    first, other = EnrolmentFactory.create_batch(2, klass=klass)
+    session = AttendanceSessionFactory(klass=klass)
+    # No progression at all: not credited, and nothing written for the others either.
+    stranger = LearnerFactory()
+    assert_rejected(
+        lambda: ProgressionService.credit_hours_batch(
+            entries=[
+                HoursEntry(learner_id, 3, 3)
+                for learner_id in (first.learner_id, stranger.pk, other.learner_id)
+            ],
+            source=HoursLog.Source.ATTENDANCE,
+            session=session_facts(session),
+            created_by=own_facilitator,
+        ),
+        NoInProgressProgression,
+        NO_PROGRESSION_ON_SESSION_DATE.format(
+            learner=stranger, programme=klass.programme, date="2 March 2026"
+        ),
+    )
+
+
+def test_crediting_a_batch_where_no_learner_can_be_credited_is_refused(klass, own_facilitator):
+    session = AttendanceSessionFactory(klass=klass)
+    stranger = LearnerFactory()
+    assert_rejected(
+        lambda: ProgressionService.credit_hours_batch(
+            entries=[HoursEntry(stranger.pk, 3, 3)],
+            source=HoursLog.Source.ATTENDANCE,
+            session=session_facts(session),
+            created_by=own_facilitator,
+        ),
+        NoInProgressProgression,
+        NO_PROGRESSION_ON_SESSION_DATE.format(
+            learner=stranger, programme=klass.programme, date="2 March 2026"
+        ),
+    )
+
+
+def test_equal_hours_of_other_types_are_each_checked(klass):
+    """Each distinct (trained, present) is checked once per batch, keyed with its
+    types: True (not a number of hours) is not taken for an earlier 1."""
+    good, bad = EnrolmentFactory.create_batch(2, klass=klass)
+    assert_rejected(
+        lambda: ProgressionService.log_hours_batch(
+            entries=[HoursEntry(good.learner_id, 1, 1), HoursEntry(bad.learner_id, 1, True)]
+        ),
+        InvalidHours,
+        INVALID_HOURS.format(field="present", learner=bad.learner),
+    )
