@@ -117,7 +117,11 @@
       var submitter = event.submitter;
       var entry = entryFor(submitter);
       var offline = navigator.onLine === false;
-      if (!offline) { entry.attempts = 1; entry.triedAt = Date.now(); }
+      if (!offline) {
+        entry.attempts = 1;
+        entry.triedAt = Date.now();
+        entry.sentByBrowser = true;  // the outbox leaves it to the browser for a while
+      }
       queue(entry).then(function () {
         if (offline) {
           registerSync();

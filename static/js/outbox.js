@@ -14,6 +14,7 @@
   if (!kv || !root.indexedDB) { return; }
   var store = kv.createStore("attendance-outbox", "submits");
   var PREFIX = "submit:";
+  var BROWSER_GRACE = 60 * 1000;  // ms
 
   // What a submit is waiting for: delivery, or its user (who must log in, or look at
   // a conflict or a refusal).
@@ -79,6 +80,7 @@
   // One delivery of one submit; resolves to what became of it ("sent", a state to
   // keep it in, or "offline" when the network failed, to try again later).
   function deliverOne(entry, who, pingUrl) {
+    entry.sentByBrowser = false;
     entry.attempts = (entry.attempts || 0) + 1;
     entry.triedAt = Date.now();
     return put(entry).then(function () {
@@ -154,6 +156,9 @@
             chain = chain.then(function () {
               if (result.offline) { return; }
               if (entry.state !== WAITING && entry.state !== LOGIN) { return; }
+              // The browser is sending this one itself (an online submit): its answer
+              // settles it; the outbox sends it again only if none came.
+              if (entry.sentByBrowser && Date.now() - entry.triedAt < BROWSER_GRACE) { return; }
               if (!who.user) { return entry.state === LOGIN ? null : keep(entry, LOGIN); }
               if (entry.user !== who.user) { return; }  // never sent as someone else
               return deliverOne(entry, who, pingUrl).then(function (outcome) {

@@ -345,3 +345,50 @@ def test_a_delivery_the_server_refuses_comes_back_to_the_form_with_what_was_type
     assert_captured_once()
     page.wait_for_function("() => document.documentElement.dataset.outboxChecked")
     assert page.evaluate("() => Outbox.all().then((entries) => entries.length)") == 0
+
+
+def test_a_submit_the_browser_is_sending_is_not_sent_again_by_the_outbox_meanwhile(
+    page, context, live_server, own_facilitator, live_class
+):
+    """A page that loads while the browser's own POST of a form is under way (the form
+    shown again, a second tab) leaves that submit to the browser: sent by both, the
+    replay's "changed nothing" would be the message the user sees."""
+    log_in_ready(page, live_server, own_facilitator)
+    capture_url = open_capture(page, live_class)
+    page.get_by_role("button", name="All present").click()
+    posts = []
+    context.route(
+        re.compile(re.escape(capture_url) + "$"),
+        lambda route: (
+            (posts.append(1), route.continue_())
+            if route.request.method == "POST"
+            else route.continue_()
+        ),
+    )
+    # The outbox entry the page writes just before the browser sends the form.
+    queued = page.evaluate(
+        """(ago) => {
+          const form = document.querySelector("form[data-draft-key]");
+          const key = form.querySelector("input[name=submission_key]").value;
+          const entry = {
+            id: key.split(".")[0], user: Number(document.body.dataset.user),
+            url: location.pathname, body: new URLSearchParams(new FormData(form)).toString(),
+            draftKey: form.dataset.draftKey, sessionUrl: form.dataset.sessionUrl,
+            label: "", learners: {}, queuedAt: Date.now(), state: Outbox.WAITING,
+            attempts: 1, triedAt: Date.now() - ago, sentByBrowser: true,
+          };
+          return Outbox.put(entry).then(() => entry.id);
+        }""",
+        0,
+    )
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_function("() => document.documentElement.dataset.outboxChecked")
+    assert posts == []
+    assert page.evaluate("(id) => Outbox.get(id).then((e) => e.state)", queued) == "waiting"
+
+    # No answer came within a minute: the outbox sends it, once.
+    page.clock.fast_forward("01:01")
+    page.get_by_role("button", name="Send now").click()
+    expect(page.get_by_text("Recorded by")).to_be_visible()
+    assert posts == [1]
+    assert_captured_once()
