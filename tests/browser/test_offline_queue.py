@@ -269,13 +269,15 @@ def test_a_submit_queued_before_the_login_expired_goes_only_as_its_own_user(
 
 
 def test_a_phone_whose_clock_is_off_by_more_than_five_minutes_is_warned(
-    page, live_server, own_facilitator, live_class
+    page, live_server, own_facilitator, live_class, pinned_clock
 ):
     warning = re.compile(r"This phone's clock is (\d+) minutes (fast|slow)")
     log_in(page, live_server, own_facilitator)
     for minutes, shown in ((4, None), (-4, None), (7, "7 minutes fast"), (-9, "9 minutes slow")):
-        # The server's clock ticks on from NOW too (pinned_clock).
-        page.clock.set_system_time(timezone.now() + datetime.timedelta(minutes=minutes))
+        # The server's clock is pinned to NOW and ticks on from there (pinned_clock):
+        # the phone's is set that far off the server's time of this moment.
+        server_now = pinned_clock + (timezone.now() - pinned_clock)
+        page.clock.set_system_time(server_now + datetime.timedelta(minutes=minutes))
         page.reload()
         page.wait_for_function("() => document.documentElement.dataset.outboxChecked")
         if shown is None:
