@@ -35,15 +35,20 @@ run: venv
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# pytest-xdist workers: each has its own test database; the tests that start servers
+# or Chromium share one worker (tests/conftest.py). PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
+PYTEST_XDIST   := -n $(PYTEST_WORKERS)
+
 test: venv
-	scripts/with-postgres $(BIN)/pytest $(PYTEST_ARGS)
+	scripts/with-postgres $(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 # The suite on any day of the year (issue 9): every process it starts, PostgreSQL
 # included, sees the clock at CLOCK, a Johannesburg time, ticking from there.
 # libfaketime is needed (apt-get install -y faketime); CI runs `make test` on the real clock.
 test-at: venv
 	@test -n "$(CLOCK)" || { echo "usage: make test-at CLOCK='YYYY-MM-DD HH:MM'"; exit 2; }
-	scripts/at-clock "$(CLOCK)" scripts/with-postgres $(BIN)/pytest $(PYTEST_ARGS)
+	scripts/at-clock "$(CLOCK)" scripts/with-postgres $(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 # The performance bench (issue 6): its own databases on a throwaway PostgreSQL unless
 # DATABASE_URL answers; writes bench/results.json. BENCH_ARGS=--record appends the

@@ -30,6 +30,48 @@ MONDAY = datetime.date(2026, 3, 2)
 WEDNESDAY = datetime.date(2026, 3, 4)
 
 
+# Under pytest-xdist (`make test` runs two workers; PYTEST_WORKERS in the Makefile), the
+# tests that start app servers or drive Chromium all go to one worker, one after
+# another, as they ran before: each keeps about a core busy besides the test process
+# (gunicorn's workers, the bench's load, Chromium), and two of them at once on a
+# two-core machine would slow both past their waits. The other worker takes the rest
+# of the suite meanwhile, a module at a time (module fixtures are made once). The
+# scheduler sees only node ids, so these are named by their files; each is marked
+# `browser` or `integration`, and a marked test elsewhere stops the run (below).
+SERVER_TESTS = (
+    "tests/browser/",
+    "tests/test_http_server.py",
+    "tests/test_two_app_servers.py",
+    "tests/test_bench.py",
+)
+
+
+def is_server_test(nodeid: str) -> bool:
+    return nodeid.startswith(SERVER_TESTS)
+
+
+def pytest_collection_modifyitems(items):
+    strays = [
+        item.nodeid
+        for item in items
+        if (item.get_closest_marker("browser") or item.get_closest_marker("integration"))
+        and not is_server_test(item.nodeid)
+    ]
+    if strays:
+        raise pytest.UsageError(f"server or browser tests outside SERVER_TESTS: {strays}")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ServerTestsTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "server tests" if is_server_test(nodeid) else nodeid.split("::", 1)[0]
+
+    return ServerTestsTogether(config, log)
+
+
 @pytest.fixture
 def client():
     """pytest-django's client, sending forms with their one-time keys (tests/clients.py)."""
