@@ -42,6 +42,7 @@ SERVER_TESTS = (
     "tests/browser/",
     "tests/test_http_server.py",
     "tests/test_two_app_servers.py",
+    "tests/test_offline_two_servers.py",
     "tests/test_bench.py",
 )
 
