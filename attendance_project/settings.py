@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "classes",
     # Above classes (DESIGN §5): imports classes, progression and learners.
     "reports",
+    # Money from hours (issue 14): above classes too.
+    "billing",
 ]
 
 MIDDLEWARE = [

@@ -792,3 +792,5 @@ class SessionHistoryChange(models.Model):
 # The signed registers' table lives beside the paper register (classes/registers/);
 # importing it here is how Django finds it as a model of this app.
 from classes.registers.models import SignedRegister  # noqa: E402, F401
+# Closed months (issue 14) live beside the rule that reads them (classes/closed_months.py).
+from classes.closed_months import MonthClose  # noqa: E402, F401
