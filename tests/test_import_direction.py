@@ -22,6 +22,7 @@ LAYERS = {
     "progression": 2,
     "classes": 3,
     "reports": 4,
+    "billing": 4,
 }
 
 

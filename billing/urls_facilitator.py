@@ -1,0 +1,3 @@
+"""The facilitators' statement pages (and the office's review of claims on them)."""
+
+urlpatterns: list = []

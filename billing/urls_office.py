@@ -1,0 +1,3 @@
+"""The office's pages: client statements, reconciliation, month close, export."""
+
+urlpatterns: list = []
