@@ -789,8 +789,8 @@ class SessionHistoryChange(models.Model):
         return (self.reason_before, self.remark_before) != (self.reason_after, self.remark_after)
 
 
-# The signed registers' table lives beside the paper register (classes/registers/);
-# importing it here is how Django finds it as a model of this app.
-from classes.registers.models import SignedRegister  # noqa: E402, F401
-# Closed months (issue 14) live beside the rule that reads them (classes/closed_months.py).
+# The signed registers' table lives beside the paper register (classes/registers/),
+# and the closed months (issue 14) beside the rule that reads them
+# (classes/closed_months.py); importing them here is how Django finds their models.
 from classes.closed_months import MonthClose  # noqa: E402, F401
+from classes.registers.models import SignedRegister  # noqa: E402, F401

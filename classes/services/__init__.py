@@ -14,6 +14,7 @@ from classes.services.capture import (
 from classes.services.corrections import (
     SessionChangedMeanwhile,
     correct_session,
+    in_closed_month,
     may_correct,
     void_session,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "end_enrolment",
     "enrol_learner",
     "mark_session_not_held",
+    "in_closed_month",
     "may_correct",
     "programme_is_fixed",
     "void_session",

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from classes.closed_months import is_month_closed
 from classes.models import AttendanceSession, Class, LearnerAttendance, SessionHistory
 from classes.selectors import can_see_all_classes, may_open, recorded_roster
 from classes.services.capture import (
@@ -59,6 +60,11 @@ UNDO_WINDOW_PASSED = (
     'A "not held" can be undone for {days} days after it was recorded; this one was '
     "recorded on {captured}. Ask the office to undo it."
 )
+MONTH_CLOSED = (
+    "{month} is closed for billing, so its sessions can no longer be changed by "
+    "facilitators. Ask the office: a correction now appears as an adjustment on the "
+    "next open month's statements."
+)
 NOT_HELD_STATUSES = (Status.CLIENT_CANCELLED, Status.AGENT_ABSENT)
 
 
@@ -81,18 +87,34 @@ def edit_window_ends(session: AttendanceSession) -> datetime.datetime:
     return captured_at + datetime.timedelta(days=settings.ATTENDANCE_EDIT_WINDOW_DAYS)
 
 
+def in_closed_month(session: AttendanceSession) -> bool:
+    """Whether the session's month is closed for its class's client (issue 14)."""
+    return is_month_closed(client_id=session.klass.client_id, day=session.session_date)
+
+
 def may_undo_not_held(user: User, session: AttendanceSession) -> bool:
-    """Office admins any time; the class's facilitators within the edit window."""
+    """Office admins any time; the class's facilitators within the edit window and
+    while the month is open."""
     if session.status not in NOT_HELD_STATUSES:
         return False
-    return can_see_all_classes(user) or timezone.now() <= edit_window_ends(session)
+    if can_see_all_classes(user):
+        return True
+    return timezone.now() <= edit_window_ends(session) and not in_closed_month(session)
 
 
 def may_correct(user: User, session: AttendanceSession) -> bool:
-    """Office admins any time; the class's facilitators within the edit window."""
+    """Office admins any time; the class's facilitators within the edit window and
+    while the month is open."""
     if session.status != Status.CAPTURED:
         return False
-    return can_see_all_classes(user) or timezone.now() <= edit_window_ends(session)
+    if can_see_all_classes(user):
+        return True
+    return timezone.now() <= edit_window_ends(session) and not in_closed_month(session)
+
+
+def _check_month_open(session: AttendanceSession, user: User) -> None:
+    if not can_see_all_classes(user) and in_closed_month(session):
+        raise NotAllowed(MONTH_CLOSED.format(month=date_format(session.session_date, "F Y")))
 
 
 def correct_session(
@@ -289,6 +311,7 @@ def undo_not_held(
         session = AttendanceSession.objects.filter(klass=klass, session_date=session_date).first()
         if session is None or session.status not in NOT_HELD_STATUSES:
             raise SessionNotAvailable(NOT_NOT_HELD)
+        _check_month_open(session, undone_by)
         if not may_undo_not_held(undone_by, session):
             captured = date_format(timezone.localdate(session.captured_at))
             raise NotAllowed(
@@ -368,6 +391,7 @@ def _recorded(attendance: LearnerAttendance) -> LearnerValues:
 
 
 def _check_edit_window(session: AttendanceSession, user: User) -> None:
+    _check_month_open(session, user)
     if not can_see_all_classes(user) and timezone.now() > edit_window_ends(session):
         captured = date_format(timezone.localdate(session.captured_at))
         raise NotAllowed(

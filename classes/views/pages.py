@@ -32,6 +32,7 @@ from classes.selectors import (
 from classes.services.corrections import (
     VOID_PERMISSION,
     edit_window_ends,
+    in_closed_month,
     may_correct,
     may_undo_not_held,
 )
@@ -168,6 +169,7 @@ def session_page(request, klass: Class, session_date: datetime.date, *, problems
             "correct_until": edit_window_ends(session) if recorded else None,
             "can_void": recorded and request.user.has_perm(VOID_PERMISSION),
             "can_undo_not_held": recorded and may_undo_not_held(request.user, session),
+            "month_closed": recorded and in_closed_month(session),
             **signed_register_context(request, klass, session_date, session, problems),
             **drafts_context(request, klass, session_date),
         },
