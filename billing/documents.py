@@ -11,15 +11,12 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from attendance_project.csv_export import BOM, csv_line, safe_cell
-from billing.rules import DESCRIPTIONS, Outcome
+from billing.payable import RULE_LABELS, STATUS_LABELS
 from billing.statements import FACILITATOR, StatementView
-from classes.models import AttendanceSession
 from classes.registers.pdf import render_pdf
 from learners.models import Client
 
 PDF_TEMPLATE = "billing/statement_pdf.html"
-STATUS_LABELS = dict(AttendanceSession.Status.choices)
-RULE_LABELS = {outcome.value: DESCRIPTIONS[outcome] for outcome in Outcome}
 
 FACILITATOR_COLUMNS = [
     "line",
@@ -108,7 +105,7 @@ def statement_csv(view: StatementView) -> str:
                 line.description,
             ]
         rows.append(csv_line(safe_cell(cell) for cell in cells))
-    total = dict.fromkeys(columns, "")
+    total: dict[str, object] = dict.fromkeys(columns, "")
     total.update(
         line="total", for_month=view.month.strftime("%Y-%m"), hours=view.hours, amount=view.amount
     )

@@ -16,9 +16,6 @@ from django.db.models.functions import Now
 
 from classes.models import half_hour_steps
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
-HOURS = {"max_digits": 10, "decimal_places": 2}
-
 REVIEW_CLAIMS = "billing.review_claim"
 VIEW_STATEMENTS = "billing.view_statement"
 
@@ -65,7 +62,7 @@ class FacilitatorRate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     basis = models.CharField(max_length=10, choices=RateBasis.choices)
-    amount = models.DecimalField("amount (ZAR)", **MONEY)
+    amount = models.DecimalField("amount (ZAR)", max_digits=12, decimal_places=2)
     travel_allowance_hours = models.DecimalField(
         max_digits=4,
         decimal_places=1,
@@ -121,7 +118,7 @@ class ClientRate(models.Model):
         help_text="Empty: the client's rate for every programme without its own.",
     )
     basis = models.CharField(max_length=10, choices=RateBasis.choices)
-    amount = models.DecimalField("amount (ZAR)", **MONEY)
+    amount = models.DecimalField("amount (ZAR)", max_digits=12, decimal_places=2)
     cancellation_notice_hours = models.PositiveSmallIntegerField(
         default=24,
         db_default=24,
@@ -215,8 +212,8 @@ class Statement(models.Model):
     month_close = models.ForeignKey(
         "classes.MonthClose", on_delete=models.PROTECT, related_name="statements"
     )
-    hours = models.DecimalField(**HOURS)
-    amount = models.DecimalField(**MONEY)
+    hours = models.DecimalField(max_digits=10, decimal_places=2)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
     pdf = models.BinaryField()
     csv = models.BinaryField()
     checksum = models.CharField("PDF SHA-256", max_length=64)
@@ -282,10 +279,10 @@ class StatementLine(models.Model):
     session_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=30, blank=True)
     rule = models.CharField(max_length=30, blank=True)
-    hours = models.DecimalField(**HOURS)
+    hours = models.DecimalField(max_digits=10, decimal_places=2)
     days = models.PositiveIntegerField(default=0)
     rate = models.CharField(max_length=50, blank=True)
-    amount = models.DecimalField(**MONEY)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
     description = models.CharField(max_length=300, blank=True)
 
     class Meta:
@@ -326,10 +323,10 @@ class ClaimAction(models.Model):
     month = models.DateField()
     step = models.PositiveIntegerField()
     action = models.CharField(max_length=20, choices=Action.choices)
-    claimed_hours = models.DecimalField(null=True, blank=True, **HOURS)
+    claimed_hours = models.DecimalField(null=True, blank=True, max_digits=10, decimal_places=2)
     # What the statement said when the office approved or disputed.
-    payable_hours = models.DecimalField(null=True, blank=True, **HOURS)
-    payable_amount = models.DecimalField(null=True, blank=True, **MONEY)
+    payable_hours = models.DecimalField(null=True, blank=True, max_digits=10, decimal_places=2)
+    payable_amount = models.DecimalField(null=True, blank=True, max_digits=12, decimal_places=2)
     notes = models.TextField(blank=True, default="", db_default="")
     acted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -30,6 +30,7 @@ from django.db.models import Sum
 from billing.models import ClientRate, FacilitatorRate, PayRule
 from billing.rules import (
     DEFAULT_RULES,
+    DESCRIPTIONS,
     ZERO,
     Outcome,
     bill_amount,
@@ -47,6 +48,8 @@ from classes.models import (
 from progression.models import HoursLog
 
 NO_RATE = "no rate card"
+STATUS_LABELS = dict(AttendanceSession.Status.choices)
+RULE_LABELS = {outcome.value: text for outcome, text in DESCRIPTIONS.items()}
 DEFAULT_NOTICE_HOURS = 24
 
 
@@ -84,6 +87,15 @@ class Line:
     description: str = ""
     # An adjustment: the closed month whose line it corrects.
     for_month: datetime.date | None = None
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def rule_label(self) -> str:
+        """The pay rule's words ("Session held: its scheduled hours are paid")."""
+        return RULE_LABELS.get(self.rule, self.rule)
 
 
 @dataclass

@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -30,8 +30,6 @@ from billing.statements import (
 from classes.closed_months import CLOSE_MONTH, MonthClose
 from learners.models import Client
 from submissions.keys import Submission, record_submission
-
-User = AbstractBaseUser
 
 RATE_OVERLAPS = (
     "{field}: this period overlaps an existing rate from {start} for the same {whom}; "

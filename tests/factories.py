@@ -150,3 +150,34 @@ class AttendanceSessionFactory(factory.django.DjangoModelFactory):
     klass = factory.SubFactory(ClassFactory)
     session_date = datetime.date(2026, 3, 2)
     scheduled_hours = Decimal("3.0")
+
+
+# --- billing (issue 14) ------------------------------------------------------------
+
+
+class FacilitatorRateFactory(factory.django.DjangoModelFactory):
+    """R 250 an hour from 1 January 2026, open-ended, for the class's facilitator."""
+
+    class Meta:
+        model = "billing.FacilitatorRate"
+
+    klass = factory.SubFactory(ClassFactory)
+    facilitator = factory.LazyAttribute(lambda rate: rate.klass.facilitator)
+    basis = "hourly"
+    amount = Decimal("250.00")
+    valid_from = datetime.date(2026, 1, 1)
+    created_by = factory.SubFactory(UserFactory)
+
+
+class ClientRateFactory(factory.django.DjangoModelFactory):
+    """R 40 per learner hour trained from 1 January 2026, for all the client's
+    programmes."""
+
+    class Meta:
+        model = "billing.ClientRate"
+
+    client = factory.SubFactory(ClientFactory)
+    basis = "hourly"
+    amount = Decimal("40.00")
+    valid_from = datetime.date(2026, 1, 1)
+    created_by = factory.SubFactory(UserFactory)
