@@ -280,6 +280,9 @@ class StatementLine(models.Model):
     status = models.CharField(max_length=30, blank=True)
     rule = models.CharField(max_length=30, blank=True)
     hours = models.DecimalField(max_digits=10, decimal_places=2)
+    # The learners' hours present behind the line (the session's, or the learner's):
+    # a correction of attendance that changes no money is still an adjustment.
+    hours_present = models.DecimalField(max_digits=10, decimal_places=2, default=0, db_default=0)
     days = models.PositiveIntegerField(default=0)
     rate = models.CharField(max_length=50, blank=True)
     amount = models.DecimalField(max_digits=12, decimal_places=2)

@@ -76,6 +76,8 @@ class Line:
     hours: Decimal
     amount: Decimal
     facilitator_id: int | None = None
+    # The learners' hours present behind the line.
+    present: Decimal = ZERO
     session_id: int | None = None
     session_date: datetime.date | None = None
     status: str = ""
@@ -233,6 +235,7 @@ def facilitator_lines(
                 status=session.status,
                 rule=outcome.value,
                 hours=hours,
+                present=present.get(session.pk) or ZERO,
                 amount=amount,
                 rate=_rate_text(rate),
             )
@@ -252,7 +255,7 @@ def client_lines(
             klass_id__in=classes, log_date__range=(first, last), session__isnull=False
         )
         .values("klass_id", "learner_id", "log_date")
-        .annotate(hours=Sum("hours_trained"))
+        .annotate(hours=Sum("hours_trained"), present=Sum("hours_present"))
         .order_by("klass_id", "learner_id", "log_date")
     )
     rates = _Rates()
@@ -266,9 +269,10 @@ def client_lines(
         )
         entry = totals.setdefault(
             (klass.pk, day["learner_id"]),
-            {"hours": ZERO, "amount": ZERO, "days": 0, "rates": set()},
+            {"hours": ZERO, "present": ZERO, "amount": ZERO, "days": 0, "rates": set()},
         )
         entry["hours"] += day["hours"]
+        entry["present"] += day["present"]
         entry["days"] += 1 if day["hours"] > 0 else 0
         entry["rates"].add(_rate_text(rate))
         if rate is not None:
@@ -276,7 +280,7 @@ def client_lines(
     names = _learner_names({learner for _, learner in totals})
     lines = []
     for (klass_id, learner_id), entry in totals.items():
-        if entry["hours"] == 0 and entry["amount"] == 0:
+        if entry["hours"] == 0 and entry["present"] == 0 and entry["amount"] == 0:
             continue
         lines.append(
             Line(
@@ -286,6 +290,7 @@ def client_lines(
                 learner_id=learner_id,
                 learner_name=names.get(learner_id, ""),
                 hours=entry["hours"],
+                present=entry["present"],
                 days=entry["days"],
                 amount=entry["amount"],
                 rate=", ".join(sorted(entry["rates"])),

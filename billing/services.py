@@ -318,6 +318,7 @@ def _freeze(view: StatementView, *, month_close: MonthClose) -> Statement:
             status=line.status,
             rule=line.rule,
             hours=line.hours,
+            hours_present=line.present,
             days=line.days,
             rate=line.rate,
             amount=line.amount,

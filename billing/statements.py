@@ -52,7 +52,7 @@ def _stored(kind: str, *, client_id: int, for_month: datetime.date) -> dict[tupl
             statement__kind=kind, statement__client_id=client_id, for_month=for_month
         )
         .values("statement__facilitator_id", "key", "klass_id", "klass__code")
-        .annotate(hours=Sum("hours"), amount=Sum("amount"))
+        .annotate(hours=Sum("hours"), present=Sum("hours_present"), amount=Sum("amount"))
     )
     stored: dict[tuple, dict] = {}
     for row in rows:
@@ -61,22 +61,34 @@ def _stored(kind: str, *, client_id: int, for_month: datetime.date) -> dict[tupl
             party_key,
             {
                 "hours": ZERO,
+                "present": ZERO,
                 "amount": ZERO,
                 "klass_id": row["klass_id"],
                 "code": row["klass__code"],
             },
         )
         entry["hours"] += row["hours"]
+        entry["present"] += row["present"]
         entry["amount"] += row["amount"]
     return stored
 
 
+def hours_text(hours: Decimal) -> str:
+    """Hours as people write them: 3, 4.5 (not 3.00, 4.50)."""
+    return f"{hours.normalize():f}" if hours else "0"
+
+
 def _described(line: Line, for_month: datetime.date, before: dict | None) -> str:
-    was = f"{before['hours']} h, R {before['amount']}" if before else "nothing"
+    def figures(hours: Decimal, present: Decimal, amount: Decimal) -> str:
+        return (
+            f"{hours_text(hours)} h paid or billed, {hours_text(present)} h present, R {amount:.2f}"
+        )
+
+    was = figures(before["hours"], before["present"], before["amount"]) if before else "nothing"
     what = line.session_date.isoformat() if line.session_date else line.learner_name
     return (
         f"Adjustment for {for_month:%B %Y} ({line.class_code} {what}): "
-        f"stored {was}; now {line.hours} h, R {line.amount}"
+        f"closed with {was}; now {figures(line.hours, line.present, line.amount)}"
     )
 
 
@@ -96,8 +108,9 @@ def adjustments_due(
         now = live.get(party_key)
         before = stored.get(party_key)
         hours = (now.hours if now else ZERO) - (before["hours"] if before else ZERO)
+        present = (now.present if now else ZERO) - (before["present"] if before else ZERO)
         amount = (now.amount if now else ZERO) - (before["amount"] if before else ZERO)
-        if hours == 0 and amount == 0:
+        if hours == 0 and present == 0 and amount == 0:
             continue
         base = now or Line(
             key=key,
@@ -111,6 +124,7 @@ def adjustments_due(
             replace(
                 base,
                 hours=hours,
+                present=present,
                 amount=amount,
                 for_month=for_month,
                 description=_described(base, for_month, before),
@@ -154,6 +168,10 @@ class StatementView:
         return sum((line.hours for line in self.all_lines), ZERO)
 
     @property
+    def present(self) -> Decimal:
+        return sum((line.present for line in self.all_lines), ZERO)
+
+    @property
     def amount(self) -> Decimal:
         return sum((line.amount for line in self.all_lines), ZERO)
 
@@ -168,6 +186,7 @@ def _line_from_row(row: StatementLine) -> Line:
         klass_id=row.klass_id,
         class_code=row.klass.code,
         hours=row.hours,
+        present=row.hours_present,
         amount=row.amount,
         facilitator_id=row.statement.facilitator_id,
         session_id=row.session_id,

@@ -173,7 +173,12 @@ def test_facilitators_cannot_change_a_closed_month_office_admins_can(
         reason="All were there",
         expected_version=session.version,
     )
-    # Hours present changed; what is paid and billed did not (3 scheduled hours, 3
-    # trained each), so no adjustment is due.
-    assert pay(february, own_facilitator, MARCH).adjustments == []
-    assert bill(february, MARCH).adjustments == []
+    # Hours present changed (4.5 to 9 in all); what is paid and billed did not (3
+    # scheduled hours, 3 trained each): the adjustments say so, with no money.
+    (adjustment,) = pay(february, own_facilitator, MARCH).adjustments
+    assert (adjustment.hours, adjustment.present, adjustment.amount) == (0, Decimal("4.5"), 0)
+    assert "4.5 h present" in adjustment.description
+    assert [(a.hours, a.present, a.amount) for a in bill(february, MARCH).adjustments] == [
+        (0, Decimal("1.5"), 0),
+        (0, Decimal("3"), 0),
+    ]
