@@ -33,6 +33,7 @@ run: export DEBUG ?= true
 run: venv
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo_billing
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # pytest-xdist workers: each has its own test database; the tests that start servers

@@ -238,10 +238,17 @@ class Statement(models.Model):
                 condition=Q(checksum__regex=r"^[0-9a-f]{64}$"),
                 name="billing_statements_checksum_valid",
             ),
+            # One statement per party and month: a facilitator's per client, the
+            # client's own (no facilitator).
             models.UniqueConstraint(
                 fields=["kind", "month", "client", "facilitator"],
-                name="billing_statements_once",
-                nulls_distinct=False,
+                condition=Q(facilitator__isnull=False),
+                name="billing_statements_once_per_facilitator",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "month", "client"],
+                condition=Q(facilitator__isnull=True),
+                name="billing_statements_once_per_client",
             ),
         ]
 

@@ -247,6 +247,7 @@ def add_facilitator_rate(*, rate: FacilitatorRate, created_by: User) -> Facilita
                 valid_until__isnull=True,
                 valid_from__lt=rate.valid_from,
             )
+            .order_by("pk")  # not the Meta ordering, which joins the class or programme
             .first()
         )
         if current is not None:
@@ -275,6 +276,7 @@ def add_client_rate(*, rate: ClientRate, created_by: User) -> ClientRate:
                 valid_until__isnull=True,
                 valid_from__lt=rate.valid_from,
             )
+            .order_by("pk")  # not the Meta ordering, which joins the class or programme
             .first()
         )
         if current is not None:

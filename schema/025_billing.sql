@@ -64,10 +64,8 @@ DO $$ BEGIN
     ALTER TABLE "billing_statements" ADD CONSTRAINT "billing_statements_checksum_valid" CHECK ("checksum"::text ~ '^[0-9a-f]{64}$');
 EXCEPTION WHEN duplicate_object OR duplicate_table THEN NULL;
 END $$;
-DO $$ BEGIN
-    ALTER TABLE "billing_statements" ADD CONSTRAINT "billing_statements_once" UNIQUE NULLS NOT DISTINCT ("kind", "month", "client_id", "facilitator_id");
-EXCEPTION WHEN duplicate_object OR duplicate_table THEN NULL;
-END $$;
+CREATE UNIQUE INDEX IF NOT EXISTS "billing_statements_once_per_facilitator" ON "billing_statements" ("kind", "month", "client_id", "facilitator_id") WHERE "facilitator_id" IS NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS "billing_statements_once_per_client" ON "billing_statements" ("kind", "month", "client_id") WHERE "facilitator_id" IS NULL;
 CREATE INDEX IF NOT EXISTS "billing_statement_lines_key" ON "billing_statement_lines" ("for_month", "key");
 DO $$ BEGIN
     ALTER TABLE "billing_statement_lines" ADD CONSTRAINT "billing_statement_lines_kind_valid" CHECK ("kind" IN ('line', 'adjustment'));
