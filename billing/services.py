@@ -46,7 +46,7 @@ NOTHING_TO_REVIEW = "There is no submitted claim to approve or dispute."
 DISPUTE_NEEDS_NOTE = "Note: say what is disputed."
 REVIEW_NOT_ALLOWED = "Only office admins can approve or dispute claims."
 CLOSE_NOT_ALLOWED = "Only office admins with the close-month permission can close a month."
-MONTH_NOT_OVER = "{month} has not ended yet; a month can be closed from its last day on."
+MONTH_NOT_OVER = "Month: {month} has not ended yet; it can be closed from {first} on."
 ALREADY_CLOSED = "{month} is already closed for {client} (by {who} at {when})."
 ALL_ALREADY_CLOSED = "{month} is already closed for every client."
 
@@ -350,8 +350,10 @@ def close_month(
         if not closed_by.has_perm(CLOSE_MONTH):
             raise BillingRefused(CLOSE_NOT_ALLOWED)
         following = (month + datetime.timedelta(days=32)).replace(day=1)
-        if timezone.localdate() < following - datetime.timedelta(days=1):
-            raise BillingRefused(MONTH_NOT_OVER.format(month=label))
+        if timezone.localdate() < following:
+            raise BillingRefused(
+                MONTH_NOT_OVER.format(month=label, first=date_format(following, "j F Y"))
+            )
         clients = Client.objects.order_by("pk")
         if client_ids is not None:
             clients = clients.filter(pk__in=client_ids)

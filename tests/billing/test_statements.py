@@ -17,6 +17,7 @@ from classes.services import LearnerEntry, NotAllowed, correct_session, void_ses
 from classes.services.corrections import MONTH_CLOSED, undo_not_held
 from tests.billing.conftest import FEB_2, FEB_4, FEB_9, FEB_11, FEBRUARY, MARCH
 from tests.classes.conftest import roster_ids
+from tests.conftest import SAST
 
 pytestmark = pytest.mark.usefixtures("ledger_checked")
 
@@ -76,7 +77,7 @@ def test_a_session_without_a_rate_card_is_shown_unpriced(scheduled_class, own_fa
 def test_a_month_that_has_not_ended_cannot_be_closed(february, office_admin):
     with pytest.raises(BillingRefused) as refused:
         close_month(month=MARCH, closed_by=office_admin)
-    assert refused.value.message == MONTH_NOT_OVER.format(month="March 2026")
+    assert refused.value.message == MONTH_NOT_OVER.format(month="March 2026", first="1 April 2026")
 
 
 def test_a_facilitator_cannot_close_a_month(february, own_facilitator):
@@ -182,3 +183,21 @@ def test_facilitators_cannot_change_a_closed_month_office_admins_can(
         (0, Decimal("1.5"), 0),
         (0, Decimal("3"), 0),
     ]
+
+
+@pytest.mark.parametrize(
+    ("moment", "closes"),
+    [
+        (datetime.datetime(2026, 2, 28, 23, 59, tzinfo=SAST), False),
+        (datetime.datetime(2026, 3, 1, 0, 0, tzinfo=SAST), True),
+    ],
+)
+def test_a_month_closes_from_the_first_of_the_next_in_the_site_time(
+    february, office_admin, time_machine, moment, closes
+):
+    time_machine.move_to(moment, tick=False)
+    if closes:
+        assert close_month(month=FEBRUARY, closed_by=office_admin)
+    else:
+        with pytest.raises(BillingRefused):
+            close_month(month=FEBRUARY, closed_by=office_admin)
