@@ -20,11 +20,13 @@ from classes.models import AttendanceSession
 from classes.selectors import class_for, recorded_roster
 from classes.services import CaptureRejected, NotAllowed, Problem, SessionNotAvailable
 from classes.services.corrections import (
+    MONTH_CLOSED,
     NOT_RECORDED,
     VOID_NOT_ALLOWED,
     VOID_PERMISSION,
     SessionChangedMeanwhile,
     correct_session,
+    in_closed_month,
     may_correct,
     may_undo_not_held,
     undo_not_held,
@@ -122,7 +124,11 @@ def correct(request, class_id: int, session_date: datetime.date):
             messages.success(request, CORRECTED_MESSAGE.format(date=date_format(session_date)))
             return with_outcome(redirect(detail_url(klass, session_date)), SAVED)
     elif not may_correct(request.user, session):
-        messages.warning(request, CANNOT_CORRECT_MESSAGE)
+        closed = session.status == AttendanceSession.Status.CAPTURED and in_closed_month(session)
+        month = date_format(session_date, "F Y")
+        messages.warning(
+            request, MONTH_CLOSED.format(month=month) if closed else CANNOT_CORRECT_MESSAGE
+        )
         return redirect(detail_url(klass, session_date))
     context["rows"] = capture_rows(
         [r.roster for r in recorded], values, context["problems"], session.scheduled_hours
