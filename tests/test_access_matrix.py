@@ -179,6 +179,33 @@ MATRIX = {
         "GET": (Redirect("admin:index"),) * 3 + (405,),
         "POST": (Redirect("admin:index"),) * 3 + (TO_LOGIN,),
     },
+    # Statements (issue 14): a facilitator's own (the URL's facilitator is the own
+    # facilitator); the other facilitator gets 404; office admins see every one.
+    "billing:my_statements": {
+        "GET": (TO_LOGIN, 200, 200, 200),
+        "POST": (TO_LOGIN, 405, 405, 405),
+    },
+    **{
+        f"billing:{name}": {
+            "GET": (TO_LOGIN, 200, 404, 200),
+            "POST": (TO_LOGIN, 405, 405, 405),
+        }
+        for name in (
+            "facilitator_statement",
+            "facilitator_statement_pdf",
+            "facilitator_statement_csv",
+        )
+    },
+    # Claims: only the statement's facilitator submits (an empty form: 400), only the
+    # office reviews (nothing submitted to review: 400).
+    "billing:submit_claim": {
+        "GET": (TO_LOGIN, 405, 405, 405),
+        "POST": (TO_LOGIN, 400, 404, 403),
+    },
+    "billing:review_claim": {
+        "GET": (TO_LOGIN, 405, 405, 405),
+        "POST": (TO_LOGIN, 403, 404, 400),
+    },
 }
 # Every other admin pattern: anonymous and facilitators (not staff) are sent to the
 # admin login for GET and POST alike; the admin gets each changelist and these pages,
@@ -240,6 +267,9 @@ def url_for(route: Route, klass) -> str:
         "class_id": klass.pk,
         "session_date": MONDAY,
         "progression_id": klass.progressions.order_by("pk").first().pk,
+        "facilitator_id": klass.facilitator_id,
+        "client_id": klass.client_id,
+        "month": MONDAY.replace(day=1),
     }
     # <name>, <converter:name> and regex (?P<name>...) parameters alike.
     params = PARAMETER.findall(route.route)
