@@ -2,7 +2,8 @@
 probe the report CSVs add to each row (classes.selectors.latest_page_subquery, here
 through classes.latest_pages), for all progressions at once,
 on the raw connection; median of runs, the rows it returned, and how EXPLAIN reads
-the attendance rows (the class_attendance_latest_page index, by an index-only scan)."""
+the attendance rows (the class_attendance_latest_page index, by an index-only scan),
+and its EXPLAIN (ANALYZE, BUFFERS) after the timed runs."""
 
 from __future__ import annotations
 
@@ -33,9 +34,12 @@ def measure(*, raw, reps: int) -> dict:
             return cursor.fetchall()
 
         times = [timed(run)[0] for _ in range(reps)]
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        analyzed = "\n".join(line for (line,) in cursor.fetchall())
     return {
         "rows": rows,
         "ms": summary(times),
         "index_only_scan": f"Index Only Scan using {INDEX}" in plan,
         "plan": plan,
+        "analyze_plan": analyzed,
     }
