@@ -3,7 +3,9 @@
 bench/results.json, drop the databases. `make bench` runs it on a throwaway
 PostgreSQL through scripts/with-postgres; `--smoke` is the tiny run `make test` does;
 `--only reports` measures the report pages and CSVs alone (the seeding as usual);
-`--only capture` seeds the large database only and measures the capture phase alone.
+`--only capture` seeds the large database only and measures the capture phase alone;
+`--only latest` seeds the large database only and measures the latest page of every
+progression alone (with its EXPLAIN ANALYZE).
 
 `python -m bench seed --scale N` seeds the one database DATABASE_URL names
 (bench/seed_command.py); the run above calls it for each bench database.
@@ -95,9 +97,11 @@ def main(argv=None) -> int:
     parser.add_argument("--record", action="store_true", help="append to bench/HISTORY.md")
     parser.add_argument(
         "--only",
-        choices=["reports", "capture"],
+        choices=["reports", "capture", "latest"],
         help="measure one phase only: reports = the report pages and CSVs (seeding as "
-        "usual); capture = the capture phase (the large database alone is seeded)",
+        "usual); capture = the capture phase; latest = the latest page of every "
+        "progression, with its EXPLAIN ANALYZE (for these two the large database alone "
+        "is seeded)",
     )
     parser.add_argument(
         "--collected-static",
@@ -111,7 +115,7 @@ def main(argv=None) -> int:
     if not base.startswith("postgres"):
         parser.error("DATABASE_URL must point at PostgreSQL (make bench starts one)")
     started = time.monotonic()
-    roles = ("large",) if args.only == "capture" else ("large", "small")
+    roles = ("large",) if args.only in ("capture", "latest") else ("large", "small")
     names = {role: f"bench_{role}_{os.getpid()}" for role in roles}
     with tempfile.TemporaryDirectory(prefix="bench-") as folder:
         try:

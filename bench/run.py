@@ -42,6 +42,9 @@ def run_all(
     if only == "capture":
         results["only"] = only
         return run_capture(config, urls["large"], folder, results, log)
+    if only == "latest":
+        results["only"] = only
+        return run_latest(config, urls["large"], results, log)
     failures = results["failures"]
     user, groups = capture_classes(config, results)
     static_root = collected_static or folder / "static"
@@ -97,13 +100,7 @@ def run_all(
                 csv_reps=config.report_csv_reps,
             )
             log("latest page of every progression")
-            pages_found = latest_pages.measure(raw=raw_large, reps=config.sql_reps)
-            results["latest_pages"] = pages_found
-            check(
-                pages_found["index_only_scan"],
-                f"the latest pages are not read from their index: {pages_found['plan']}",
-                failures,
-            )
+            results["latest_pages"] = latest_phase(raw_large, config, failures)
             results["profiles"] = profiles.write_all(
                 user=user, group=groups[30], folder=profiles_to
             )
@@ -150,6 +147,30 @@ def run_capture(config: Config, url: str, folder: Path, results: dict, log) -> d
         servers.stop(server)
     for line in servers.problems_in_log(server):
         results["failures"].append(f"{server.name} server log: {line}")
+    return results
+
+
+def latest_phase(raw, config: Config, failures: list[str]) -> dict:
+    found = latest_pages.measure(raw=raw, reps=config.sql_reps)
+    check(
+        found["index_only_scan"],
+        f"the latest pages are not read from their index: {found['plan']}",
+        failures,
+    )
+    return found
+
+
+def run_latest(config: Config, url: str, results: dict, log) -> dict:
+    """`--only latest`: the latest page of every progression alone, on the large
+    database only (seconds after the seeding), with its EXPLAIN (ANALYZE, BUFFERS),
+    for comparing a change to the query or its index."""
+    with psycopg.connect(url, autocommit=True) as raw:
+        raw.execute("ANALYZE")
+        (results["ledger_rows_large"],) = raw.execute(
+            "SELECT COUNT(*) FROM learner_hours_log"
+        ).fetchone() or (0,)
+        log("latest page of every progression")
+        results["latest_pages"] = latest_phase(raw, config, results["failures"])
     return results
 
 
