@@ -170,6 +170,31 @@ MATRIX = {
         "GET": (TO_LOGIN, 403, 403, 404),
         "POST": (TO_LOGIN, 403, 403, 404),
     },
+    # Pay and billing, the office's pages (issue 14): office admins
+    # (billing.view_statement; closing needs classes.close_month); facilitators get
+    # 403, as on the staff reports. The sample client's month (March 2026) is open: its
+    # statement and files are made now. An empty close form closes nothing (400).
+    **{
+        f"billing:{name}": {
+            "GET": (TO_LOGIN, 403, 403, 200),
+            "POST": (TO_LOGIN, 403, 403, 405),
+        }
+        for name in (
+            "office",
+            "client_statement",
+            "client_statement_pdf",
+            "client_statement_csv",
+            "reconciliation",
+            "reconciliation_csv",
+            "export",
+            "export_invoices",
+            "export_bills",
+        )
+    },
+    "billing:close_month": {
+        "GET": (TO_LOGIN, 403, 403, 200),
+        "POST": (TO_LOGIN, 403, 403, 400),
+    },
     # The admin site's own pages where the group rule below does not fit.
     "admin:login": {
         "GET": (200, 200, 200, Redirect("admin:index")),  # facilitators: "not authorised"
