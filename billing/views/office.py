@@ -192,7 +192,9 @@ def refusal_problem(refused: BillingRefused) -> Problem:
     """The refusal as a problem naming the form field it is about."""
     for template, name, label in REFUSAL_FIELDS:
         if _template_pattern(template).fullmatch(refused.message):
-            return Problem(f"{label}: {refused.message}", field=name)
+            named = refused.message.startswith(f"{label}: ")
+            text = refused.message if named else f"{label}: {refused.message}"
+            return Problem(text, field=name)
     return Problem(refused.message)
 
 
