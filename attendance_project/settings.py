@@ -241,6 +241,14 @@ MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=1024 * 1024)
 # office admins at any time.
 ATTENDANCE_EDIT_WINDOW_DAYS = env.int("ATTENDANCE_EDIT_WINDOW_DAYS", default=7)
 
+# The accounting export (issue 14, billing/export.py; docs/decisions.md): Xero's account
+# codes for client billing (sales) and facilitator pay, the tax rate's name as the
+# organisation has it, and the days from a month's last day to its due date.
+BILLING_SALES_ACCOUNT = env.str("BILLING_SALES_ACCOUNT", default="200")
+BILLING_PAY_ACCOUNT = env.str("BILLING_PAY_ACCOUNT", default="310")
+BILLING_TAX_TYPE = env.str("BILLING_TAX_TYPE", default="No VAT")
+BILLING_DUE_DAYS = env.int("BILLING_DUE_DAYS", default=30)
+
 # A form's one-time submission key is accepted this many days after the form was
 # shown (a phone may queue a capture offline for days); older ones ask for a reload.
 SUBMISSION_KEY_MAX_AGE_DAYS = env.int("SUBMISSION_KEY_MAX_AGE_DAYS", default=30)
