@@ -51,7 +51,18 @@ def _stored(kind: str, *, client_id: int, for_month: datetime.date) -> dict[tupl
         StatementLine.objects.filter(
             statement__kind=kind, statement__client_id=client_id, for_month=for_month
         )
-        .values("statement__facilitator_id", "key", "klass_id", "klass__code")
+        .values(
+            "statement__facilitator_id",
+            "key",
+            "klass_id",
+            "klass__code",
+            "session_id",
+            "session_date",
+            "status",
+            "learner_id",
+            "learner__surname",
+            "learner__first_names",
+        )
         .annotate(hours=Sum("hours"), present=Sum("hours_present"), amount=Sum("amount"))
     )
     stored: dict[tuple, dict] = {}
@@ -65,6 +76,13 @@ def _stored(kind: str, *, client_id: int, for_month: datetime.date) -> dict[tupl
                 "amount": ZERO,
                 "klass_id": row["klass_id"],
                 "code": row["klass__code"],
+                "session_id": row["session_id"],
+                "session_date": row["session_date"],
+                "status": row["status"],
+                "learner_id": row["learner_id"],
+                "learner_name": f"{row['learner__surname']}, {row['learner__first_names']}"
+                if row["learner_id"]
+                else "",
             },
         )
         entry["hours"] += row["hours"]
@@ -119,6 +137,10 @@ def adjustments_due(
             hours=ZERO,
             amount=ZERO,
             facilitator_id=party,
+            session_id=before["session_id"],  # type: ignore[index]
+            session_date=before["session_date"],  # type: ignore[index]
+            learner_id=before["learner_id"],  # type: ignore[index]
+            learner_name=before["learner_name"],  # type: ignore[index]
         )
         due[party].append(
             replace(

@@ -121,7 +121,9 @@ def test_a_correction_after_the_close_is_one_adjustment_next_month(
             Decimal("-750.00"),
         )
     ]
-    assert "Adjustment for February 2026" in march.adjustments[0].description
+    assert march.adjustments[0].description.startswith("Adjustment for February 2026 (")
+    assert "2026-02-02): closed with 3 h paid or billed" in march.adjustments[0].description
+    assert march.adjustments[0].session_date == FEB_2
     assert [(a.hours, a.amount) for a in bill(february, MARCH).adjustments] == [
         (Decimal("-3.00"), Decimal("-120.00"))
     ] * 3
