@@ -114,3 +114,20 @@ def test_pay_amounts(basis, rate, hours, scheduled, amount):
 )
 def test_bill_amounts(basis, rate, hours, amount):
     assert bill_amount(basis=basis, rate=Decimal(rate), hours=Decimal(hours)) == Decimal(amount)
+
+
+@pytest.mark.django_db
+def test_every_migrate_restores_missing_pay_rules_and_keeps_changed_ones():
+    from django.core.management import call_command
+
+    from billing.models import PayRule
+
+    PayRule.objects.filter(outcome="captured").delete()
+    PayRule.objects.filter(outcome="agent_absent").update(pays="scheduled_hours")
+
+    call_command("migrate", verbosity=0)
+
+    assert dict(PayRule.objects.values_list("outcome", "pays")) == {
+        **{outcome.value: pays.value for outcome, pays in DEFAULT_RULES.items()},
+        "agent_absent": "scheduled_hours",
+    }
