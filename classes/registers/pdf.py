@@ -8,6 +8,7 @@ a URL could not make it fetch one even if the templates did not escape it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.request import url2pathname
@@ -42,13 +43,21 @@ class AssetsOnly(URLFetcher):
         return super().fetch(url, headers)
 
 
-def render_pdf(template: str, context: dict[str, Any]) -> bytes:
+def render_pdf(
+    template: str, context: dict[str, Any], *, extra_stylesheets: Sequence[Path] = ()
+) -> bytes:
+    """The template as an A4 PDF in the registers' stylesheet, then any
+    `extra_stylesheets` (an app's own rules, e.g. billing's statements; they may not
+    fetch anything: url() in them is refused like any address outside these assets)."""
     html = render_to_string(template, {"printed_at": timezone.localtime(), **context})
     fonts = FontConfiguration()
     fetcher = AssetsOnly()
-    stylesheet = CSS(filename=str(STYLESHEET), font_config=fonts, url_fetcher=fetcher)
+    stylesheets = [
+        CSS(filename=str(path), font_config=fonts, url_fetcher=fetcher)
+        for path in (STYLESHEET, *extra_stylesheets)
+    ]
     document = HTML(string=html, base_url=str(ASSETS) + "/", url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[stylesheet], font_config=fonts)
+    return document.write_pdf(stylesheets=stylesheets, font_config=fonts)
 
 
 def session_register_pdf(sheet: SessionSheet, *, printed_by=None) -> bytes:
