@@ -69,8 +69,9 @@ DECISION_INVALID = "Decision: choose Approve or Dispute."
 NOT_YOUR_STATEMENT = "Only {name} can claim hours on their own statement."
 MONTH_INVALID = "“{value}” is not a month (YYYY-MM); showing {month} instead."
 
-# Which field a refusal is about, for the form to mark it.
-FIELD_OF_MESSAGE = {CLAIM_HOURS_INVALID: "claimed_hours", DISPUTE_NEEDS_NOTE: "review_notes"}
+# Which field a refusal is about (its id in the page), for the form to mark it and
+# the summary to link to it.
+FIELD_OF_MESSAGE = {CLAIM_HOURS_INVALID: "claimed-hours", DISPUTE_NEEDS_NOTE: "review-notes"}
 
 APPROVE, DISPUTE = "approve", "dispute"
 
@@ -163,6 +164,7 @@ def statement_page(request, client, facilitator, month: datetime.date, problems=
     )
     state = claim_state(facilitator_id=facilitator.pk, client_id=client.pk, month=month)
     claimed = state.submitted.claimed_hours if state.submitted else None
+    discrepancy = None if claimed is None else claimed - view.hours
     own = request.user.pk == facilitator.pk
     claim_url = statement_url(facilitator.pk, client.pk, month, "submit_claim")
     review_url = statement_url(facilitator.pk, client.pk, month, "review_claim")
@@ -184,7 +186,8 @@ def statement_page(request, client, facilitator, month: datetime.date, problems=
         "state": state,
         "history": claim_history(facilitator_id=facilitator.pk, client_id=client.pk, month=month),
         "claimed": claimed,
-        "discrepancy": None if claimed is None else claimed - view.hours,
+        "discrepancy": discrepancy,
+        "discrepancy_size": None if discrepancy is None else abs(discrepancy),
         "own": own,
         "can_claim": can_claim,
         "can_review": can_review,
@@ -201,8 +204,8 @@ def statement_page(request, client, facilitator, month: datetime.date, problems=
         "pdf_url": statement_url(facilitator.pk, client.pk, month, "facilitator_statement_pdf"),
         "csv_url": statement_url(facilitator.pk, client.pk, month, "facilitator_statement_csv"),
         "list_url": reverse("billing:my_statements"),
-        "problems": list(problems),
-        "problem_fields": {FIELD_OF_MESSAGE.get(p) for p in problems} - {None},
+        "problems": [(message, FIELD_OF_MESSAGE.get(message)) for message in problems],
+        "problem_fields": {FIELD_OF_MESSAGE.get(message) for message in problems} - {None},
     }
     return render(request, "billing/facilitator_statement.html", context, status=status)
 

@@ -293,7 +293,7 @@ def test_a_claim_is_submitted_the_discrepancy_shown_and_the_office_approves(
     assert message in content
     assert "Claimed hours 8" in content
     assert "Claimed − payable +1" in content
-    assert "The claim is +1 h more than the statement's 7 payable hours." in content
+    assert "The claim is 1 h more than the statement's 7 payable hours." in content
     assert "“The 9th was held after all”" in content
     assert claims() == [("submitted", Decimal("8.00"))]
 
