@@ -6,6 +6,7 @@ closed statement send the stored bytes, so they are the same file byte for byte.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -13,10 +14,10 @@ from django.contrib.auth import get_user_model
 from attendance_project.csv_export import BOM, csv_line, safe_cell
 from billing.payable import RULE_LABELS, STATUS_LABELS
 from billing.statements import FACILITATOR, StatementView
-from classes.registers.pdf import render_pdf
 from learners.models import Client
 
 PDF_TEMPLATE = "billing/statement_pdf.html"
+STYLESHEET = Path(__file__).resolve().parent / "assets" / "statement.css"
 
 FACILITATOR_COLUMNS = [
     "line",
@@ -67,7 +68,10 @@ def statement_context(view: StatementView) -> dict[str, Any]:
 
 
 def statement_pdf(view: StatementView) -> bytes:
-    return render_pdf(PDF_TEMPLATE, statement_context(view))
+    # Imported here: WeasyPrint loads when a statement is printed, not with the URLs.
+    from classes.registers.pdf import render_pdf
+
+    return render_pdf(PDF_TEMPLATE, statement_context(view), extra_stylesheets=[STYLESHEET])
 
 
 def statement_csv(view: StatementView) -> str:

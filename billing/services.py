@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from attendance_project.errors import ServiceError
-from billing.documents import statement_csv, statement_pdf
 from billing.models import ClaimAction, ClientRate, FacilitatorRate, Statement, StatementLine
 from billing.statements import (
     CLIENT,
@@ -294,6 +293,10 @@ def add_client_rate(*, rate: ClientRate, created_by: User) -> ClientRate:
 
 
 def _freeze(view: StatementView, *, month_close: MonthClose) -> Statement:
+    # Imported here: WeasyPrint loads only when a statement is printed, not with every
+    # process that imports the services (as the registers do).
+    from billing.documents import statement_csv, statement_pdf
+
     pdf = statement_pdf(view)
     statement = Statement.objects.create(
         kind=view.kind,
