@@ -44,6 +44,7 @@ CLAIM_CHANGED = "The claim changed meanwhile ({action} by {who} at {when}); relo
 NOTHING_TO_REVIEW = "There is no submitted claim to approve or dispute."
 DISPUTE_NEEDS_NOTE = "Note: say what is disputed."
 REVIEW_NOT_ALLOWED = "Only office admins can approve or dispute claims."
+OWN_CLAIM = "Nobody reviews their own claim: another office admin approves or disputes it."
 CLOSE_NOT_ALLOWED = "Only office admins with the close-month permission can close a month."
 MONTH_NOT_OVER = "Month: {month} has not ended yet; it can be closed from {first} on."
 ALREADY_CLOSED = "{month} is already closed for {client} (by {who} at {when})."
@@ -192,6 +193,8 @@ def review_claim(
         record_submission(submission)
         if not reviewer.has_perm(REVIEW_CLAIMS):
             raise BillingRefused(REVIEW_NOT_ALLOWED)
+        if reviewer.pk == facilitator_id:
+            raise BillingRefused(OWN_CLAIM)
         state = claim_state(facilitator_id=facilitator_id, client_id=client_id, month=month)
         if state.status != ClaimAction.Action.SUBMITTED:
             raise BillingRefused(

@@ -203,3 +203,32 @@ def test_a_month_closes_from_the_first_of_the_next_in_the_site_time(
     else:
         with pytest.raises(BillingRefused):
             close_month(month=FEBRUARY, closed_by=office_admin)
+
+
+def test_nobody_reviews_their_own_claim(february, office_admin):
+    from billing.services import OWN_CLAIM, review_claim, submit_claim
+    from tests.factories import FacilitatorRateFactory
+
+    # An office admin who also teaches the class claims for their own sessions.
+    february.facilitator = office_admin
+    february.save(update_fields=["facilitator"])
+    FacilitatorRateFactory(klass=february, facilitator=office_admin)
+    submit_claim(
+        facilitator=office_admin,
+        client_id=february.client_id,
+        month=FEBRUARY,
+        claimed_hours=Decimal("7"),
+        notes="",
+        expected_step=0,
+    )
+    with pytest.raises(BillingRefused) as refused:
+        review_claim(
+            reviewer=office_admin,
+            facilitator_id=office_admin.pk,
+            client_id=february.client_id,
+            month=FEBRUARY,
+            approve=True,
+            notes="",
+            expected_step=1,
+        )
+    assert refused.value.message == OWN_CLAIM
