@@ -30,8 +30,8 @@ from django.contrib.auth import get_user_model
 from attendance_project.csv_export import BOM, csv_line, safe_cell
 from attendance_project.people import person_name
 from billing.models import Statement, StatementLine
-from billing.payable import RULE_LABELS, month_range
-from billing.rules import CENT
+from billing.payable import month_range
+from billing.rules import CENT, rule_words
 from billing.services import claim_state
 from billing.statements import CLIENT, facilitators_with_lines, hours_text, open_view
 from classes.models import MonthClose
@@ -129,7 +129,7 @@ def line_description(line: StatementLine, *, facilitator: bool) -> str:
         return line.description or f"Adjustment for {line.for_month:%B %Y}"
     if facilitator:
         when = line.session_date.strftime(XERO_DATE) if line.session_date else ""
-        rule = RULE_LABELS.get(line.rule, line.rule)
+        rule = rule_words(line.rule, line.pays)
         return (
             f"{line.klass.code} session of {when}, {hours_text(line.hours)} h at {line.rate} "
             f"({rule})"

@@ -286,6 +286,8 @@ class StatementLine(models.Model):
     session_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=30, blank=True)
     rule = models.CharField(max_length=30, blank=True)
+    # What the rule paid at the close (billing_pay_rules.pays), for its words later.
+    pays = models.CharField(max_length=20, blank=True, default="", db_default="")
     hours = models.DecimalField(max_digits=10, decimal_places=2)
     # The learners' hours present behind the line (the session's, or the learner's):
     # a correction of attendance that changes no money is still an adjustment.

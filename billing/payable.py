@@ -36,6 +36,7 @@ from billing.rules import (
     bill_amount,
     pay_amount,
     payable_hours,
+    rule_words,
     session_outcome,
 )
 from classes.models import (
@@ -89,6 +90,8 @@ class Line:
     description: str = ""
     # An adjustment: the closed month whose line it corrects.
     for_month: datetime.date | None = None
+    # What the line's rule paid when it was priced (billing_pay_rules.pays).
+    pays: str = ""
 
     @property
     def status_label(self) -> str:
@@ -97,7 +100,7 @@ class Line:
     @property
     def rule_label(self) -> str:
         """The pay rule's words ("Session held: its scheduled hours are paid")."""
-        return RULE_LABELS.get(self.rule, self.rule)
+        return rule_words(self.rule, self.pays) if self.rule else ""
 
 
 @dataclass
@@ -234,6 +237,7 @@ def facilitator_lines(
                 session_date=session.session_date,
                 status=session.status,
                 rule=outcome.value,
+                pays=rules[outcome],
                 hours=hours,
                 present=present.get(session.pk) or ZERO,
                 amount=amount,

@@ -52,6 +52,31 @@ DESCRIPTIONS: dict[Outcome, str] = {
 }
 
 
+OUTCOME_WORDS: dict[Outcome, str] = {
+    Outcome.CAPTURED: "Session held",
+    Outcome.ALL_ABSENT: "Session held, every learner absent",
+    Outcome.AGENT_ABSENT: "Facilitator absent",
+    Outcome.CLIENT_CANCELLED_LATE: "Client cancelled within the client's notice period",
+    Outcome.CLIENT_CANCELLED: "Client cancelled in time",
+}
+PAYS_WORDS: dict[Pays, str] = {
+    Pays.SCHEDULED_HOURS: "the scheduled hours are paid",
+    Pays.TRAVEL_ALLOWANCE: "the travel allowance is paid",
+    Pays.NOTHING: "not paid",
+}
+
+
+def rule_words(outcome: str, pays: str) -> str:
+    """The rule that priced a line, in words: its default's description, or what the
+    outcome pays now that an office admin changed it."""
+    if outcome not in Outcome.__members__.values():
+        return outcome
+    known = Outcome(outcome)
+    if not pays or pays == DEFAULT_RULES[known]:
+        return DESCRIPTIONS[known]
+    return f"{OUTCOME_WORDS[known]}: {PAYS_WORDS.get(Pays(pays), pays)}"
+
+
 def session_outcome(
     *,
     status: str,

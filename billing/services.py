@@ -325,6 +325,7 @@ def _freeze(view: StatementView, *, month_close: MonthClose) -> Statement:
             session_date=line.session_date,
             status=line.status,
             rule=line.rule,
+            pays=line.pays,
             hours=line.hours,
             hours_present=line.present,
             days=line.days,

@@ -215,6 +215,7 @@ def _line_from_row(row: StatementLine) -> Line:
         session_date=row.session_date,
         status=row.status,
         rule=row.rule,
+        pays=row.pays,
         learner_id=row.learner_id,
         learner_name=f"{row.learner.surname}, {row.learner.first_names}" if row.learner else "",
         days=row.days,

@@ -232,3 +232,24 @@ def test_nobody_reviews_their_own_claim(february, office_admin):
             expected_step=1,
         )
     assert refused.value.message == OWN_CLAIM
+
+
+def test_a_changed_rule_prices_and_names_the_line_and_the_close_keeps_its_words(
+    february, own_facilitator, office_admin
+):
+    from billing.models import PayRule
+
+    PayRule.objects.filter(outcome="agent_absent").update(pays="scheduled_hours")
+    line = next(line for line in pay(february, own_facilitator).lines if line.session_date == FEB_9)
+    assert (line.hours, line.amount) == (Decimal("3.0"), Decimal("750.00"))
+    assert line.rule_label == "Facilitator absent: the scheduled hours are paid"
+
+    close_month(month=FEBRUARY, closed_by=office_admin)
+    PayRule.objects.filter(outcome="agent_absent").update(pays="nothing")
+    closed = next(x for x in pay(february, own_facilitator).lines if x.session_date == FEB_9)
+    assert closed.rule_label == "Facilitator absent: the scheduled hours are paid"
+    # Changing the rule back after the close changes February's figures of today, so
+    # March carries the difference, priced by the rule as it is now.
+    (adjustment,) = pay(february, own_facilitator, MARCH).adjustments
+    assert (adjustment.hours, adjustment.amount) == (Decimal("-3.0"), Decimal("-750.00"))
+    assert adjustment.rule_label == "Facilitator absent: not paid"
