@@ -238,60 +238,40 @@ def add_facilitator_rate(*, rate: FacilitatorRate, created_by: User) -> Facilita
     """A new rate card row. An open-ended row of the same class and facilitator that
     started earlier ends the day before (a change is a new row; the old one is kept);
     any other overlap is refused by the exclusion constraint."""
-    with transaction.atomic():
-        _check_open(rate.klass.client, rate.valid_from)
-        # Locked: two admins changing the same rate at once end it once.
-        current = (
-            FacilitatorRate.objects.select_for_update()
-            .filter(
-                klass_id=rate.klass_id,
-                facilitator_id=rate.facilitator_id,
-                valid_until__isnull=True,
-                valid_from__lt=rate.valid_from,
-            )
-            .order_by("pk")  # not the Meta ordering, which joins the class or programme
-            .first()
-        )
-        if current is not None:
-            current.valid_until = rate.valid_from - datetime.timedelta(days=1)
-            current.save(update_fields=["valid_until"])
-        rate.created_by = created_by
-        try:
-            with transaction.atomic():
-                rate.save()
-        except IntegrityError as error:
-            raise _overlap_refusal(
-                error, whom="class and facilitator", start=rate.valid_from
-            ) from None
-        return rate
+    group = {"klass_id": rate.klass_id, "facilitator_id": rate.facilitator_id}
+    return _add_rate(
+        rate, client=rate.klass.client, group=group, whom="class and facilitator", by=created_by
+    )
 
 
 def add_client_rate(*, rate: ClientRate, created_by: User) -> ClientRate:
     """As add_facilitator_rate, for a client's (or a client's programme's) rate."""
+    group = {"client_id": rate.client_id, "programme_id": rate.programme_id}
+    return _add_rate(
+        rate, client=rate.client, group=group, whom="client and programme", by=created_by
+    )
+
+
+def _add_rate(rate, *, client: Client, group: dict, whom: str, by: User):
     with transaction.atomic():
-        _check_open(rate.client, rate.valid_from)
+        _check_open(client, rate.valid_from)
+        # Locked: two admins changing the same rate at once end it once.
         current = (
-            ClientRate.objects.select_for_update()
-            .filter(
-                client_id=rate.client_id,
-                programme_id=rate.programme_id,
-                valid_until__isnull=True,
-                valid_from__lt=rate.valid_from,
-            )
+            type(rate)
+            .objects.select_for_update()
+            .filter(**group, valid_until__isnull=True, valid_from__lt=rate.valid_from)
             .order_by("pk")  # not the Meta ordering, which joins the class or programme
             .first()
         )
         if current is not None:
             current.valid_until = rate.valid_from - datetime.timedelta(days=1)
             current.save(update_fields=["valid_until"])
-        rate.created_by = created_by
+        rate.created_by = by
         try:
             with transaction.atomic():
                 rate.save()
         except IntegrityError as error:
-            raise _overlap_refusal(
-                error, whom="client and programme", start=rate.valid_from
-            ) from None
+            raise _overlap_refusal(error, whom=whom, start=rate.valid_from) from None
         return rate
 
 
