@@ -3,10 +3,12 @@
 import datetime
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.signals import request_finished, request_started
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -50,6 +52,54 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+class RequestsInFlight:
+    """Counts the requests the live server (a thread of this process) is answering."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def started(self, **_: object) -> None:
+        with self.changed:
+            self.count += 1
+
+    def finished(self, **_: object) -> None:
+        with self.changed:
+            self.count -= 1
+            self.changed.notify_all()
+
+    def wait_until_idle(self, timeout: float) -> bool:
+        with self.changed:
+            return self.changed.wait_for(lambda: self.count <= 0, timeout)
+
+
+@pytest.fixture(scope="session")
+def requests_in_flight():
+    counter = RequestsInFlight()
+    request_started.connect(counter.started, weak=False, dispatch_uid="browser-in-flight")
+    request_finished.connect(counter.finished, weak=False, dispatch_uid="browser-in-flight")
+    yield counter
+    request_started.disconnect(dispatch_uid="browser-in-flight")
+    request_finished.disconnect(dispatch_uid="browser-in-flight")
+
+
+@pytest.fixture(autouse=True)
+def quiet_live_server(transactional_db, live_server, browser, requests_in_flight):
+    """After each test, close its browsers and wait for the live server to finish what
+    they asked, before the database is emptied and the settings put back. A page goes
+    on asking after the test's last step (offline.js keeps the class pages for offline
+    use, three at a time): a request still running when pytest-django's TRUNCATE
+    starts deadlocks with it (CI once saw "couldn't be flushed", and the next test
+    inherit the rows), and one answered after the test's settings are undone fails on
+    the production static files storage."""
+    yield
+    for context in list(browser.contexts):
+        context.close()
+    assert requests_in_flight.wait_until_idle(timeout=60), (
+        f"{requests_in_flight.count} request(s) still running on the live server"
+    )
 
 
 @pytest.fixture(autouse=True)
