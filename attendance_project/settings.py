@@ -95,7 +95,21 @@ INSTALLED_APPS = [
     "reports",
     # Money from hours (issue 14): above classes too.
     "billing",
+    # The job queue (issue 15): procrastinate's Django app (its worker command, its
+    # jobs in the admin); its tables come from alerts' migration 0001.
+    "procrastinate.contrib.django",
+    # Warnings that reach people (issue 15): above reports, whose lists it reads.
+    "alerts",
 ]
+
+# procrastinate's own migrations are replaced by alerts 0001, which applies the
+# schema of the pinned release (schema/026 for ops); see docs/decisions.md.
+MIGRATION_MODULES = {"procrastinate": None}
+# On SQLite (`make run` without DATABASE_URL) the queue lives in each process's memory
+# (alerts.queue); everywhere else in PostgreSQL.
+PROCRASTINATE_ON_APP_READY = "alerts.queue.on_app_ready"
+# Each worker: one job at a time per process is plenty (an alert is an e-mail); run
+# more workers, on as many machines as wanted, for more.
 
 MIDDLEWARE = [
     # First: a body larger than allowed is refused before anything reads it (the CSRF
@@ -146,6 +160,12 @@ WSGI_APPLICATION = "attendance_project.wsgi.application"
 # the test suite use PostgreSQL (the schema/ files and row locks are PostgreSQL's).
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+}
+# SQLite takes one writer at a time: one job at a time there.
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "concurrency": 1
+    if DATABASES["default"]["ENGINE"].endswith("sqlite3")
+    else env.int("WORKER_CONCURRENCY", default=2)
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
@@ -249,6 +269,37 @@ BILLING_PAY_ACCOUNT = env.str("BILLING_PAY_ACCOUNT", default="310")
 BILLING_TAX_TYPE = env.str("BILLING_TAX_TYPE", default="No VAT")
 BILLING_DUE_DAYS = env.int("BILLING_DUE_DAYS", default=30)
 
+# E-mail (issue 15): EMAIL_URL as django-environ reads it, e.g.
+# smtp+tls://user:password@smtp.example.org:587 ; the console by default, which prints
+# each e-mail where the worker runs (`make run`).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Attendance <attendance@localhost>")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# The address of the site as people open it: links in e-mails point there.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# The alerts' thresholds (issue 15, alerts/rules.py). A session not recorded by
+# ALERTS_EVENING (local time) of its day reminds its facilitators; again after
+# ALERTS_CAPTURE_AGAIN_DAYS; the office after ALERTS_CAPTURE_ESCALATE_DAYS. Sessions
+# older than ALERTS_LOOKBACK_DAYS are left to the reports (no flood of old news when
+# alerts are first switched on). A captured session's signed register is asked for
+# ALERTS_REGISTER_MISSING_DAYS after the session.
+ALERTS_EVENING = env.str("ALERTS_EVENING", default="18:00")
+ALERTS_CAPTURE_AGAIN_DAYS = env.int("ALERTS_CAPTURE_AGAIN_DAYS", default=2)
+ALERTS_CAPTURE_ESCALATE_DAYS = env.int("ALERTS_CAPTURE_ESCALATE_DAYS", default=5)
+ALERTS_LOOKBACK_DAYS = env.int("ALERTS_LOOKBACK_DAYS", default=14)
+ALERTS_REGISTER_MISSING_DAYS = env.int("ALERTS_REGISTER_MISSING_DAYS", default=3)
+# Office admins get one e-mail a day of their alerts (at ALERTS_DIGEST_TIME) instead of
+# one per alert, unless they choose otherwise on their Notifications page.
+ALERTS_OFFICE_DIGEST = env.bool("ALERTS_OFFICE_DIGEST", default=True)
+ALERTS_DIGEST_TIME = env.str("ALERTS_DIGEST_TIME", default="07:00")
+# A refused send is tried again this many times in all, waiting longer each time.
+ALERTS_SEND_ATTEMPTS = env.int("ALERTS_SEND_ATTEMPTS", default=5)
+ALERTS_RETRY_SECONDS = env.int("ALERTS_RETRY_SECONDS", default=60)
+# A job whose worker sent no heartbeat (every 10 s) for this long is tried again: its
+# worker was killed or its machine lost.
+ALERTS_STALLED_SECONDS = env.int("ALERTS_STALLED_SECONDS", default=60)
+
 # A form's one-time submission key is accepted this many days after the form was
 # shown (a phone may queue a capture offline for days); older ones ask for a reload.
 SUBMISSION_KEY_MAX_AGE_DAYS = env.int("SUBMISSION_KEY_MAX_AGE_DAYS", default=30)
@@ -293,5 +344,7 @@ LOGGING = {
         # fontTools each font it subsets.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # procrastinate logs every task registration and job at INFO.
+        "procrastinate": {"level": env.str("QUEUE_LOG_LEVEL", default="WARNING")},
     },
 }

@@ -55,6 +55,16 @@ class LearningProgramme(models.Model):
         "allocated hours", max_digits=7, decimal_places=1, help_text="Hours allocated to the LP."
     )
     total_pages = models.PositiveIntegerField(help_text="Pages in the LP's workbook.")
+    # Below this attendance (hours present ÷ hours trained, progression.progress) a
+    # learner is at risk (the at-risk alert, issue 15). Empty: no minimum.
+    minimum_attendance_percent = models.DecimalField(
+        "minimum attendance %",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text="Learners below this attendance are flagged at risk. Leave empty for none.",
+    )
     created_at = models.DateTimeField(db_default=Now())
 
     class Meta:
@@ -72,6 +82,11 @@ class LearningProgramme(models.Model):
             models.CheckConstraint(
                 condition=Q(total_pages__gte=1) & Q(total_pages__lte=10000),
                 name="class_type_subjects_total_pages_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(minimum_attendance_percent__isnull=True)
+                | (Q(minimum_attendance_percent__gt=0) & Q(minimum_attendance_percent__lte=100)),
+                name="class_type_subjects_minimum_attendance_range",
             ),
         ]
 

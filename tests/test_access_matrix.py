@@ -206,6 +206,28 @@ MATRIX = {
     },
     # Statements (issue 14): a facilitator's own (the URL's facilitator is the own
     # facilitator); the other facilitator gets 404; office admins see every one.
+    # Each user's own alerts and choices (issue 15); the office's list of every open
+    # alert needs alerts.view_alert.
+    "alerts:notifications": {
+        "GET": (TO_LOGIN, 200, 200, 200),
+        "POST": (TO_LOGIN, 405, 405, 405),
+    },
+    "alerts:read_all": {
+        "GET": (TO_LOGIN, 405, 405, 405),
+        "POST": (TO_LOGIN, *(Redirect("alerts:notifications"),) * 3),
+    },
+    "alerts:unread_count": {
+        "GET": (TO_LOGIN, 200, 200, 200),
+        "POST": (TO_LOGIN, 405, 405, 405),
+    },
+    "alerts:preferences": {
+        "GET": (TO_LOGIN, 200, 200, 200),
+        "POST": (TO_LOGIN, 200, 200, 200),  # the form again: a choice for each alert
+    },
+    "alerts:office": {
+        "GET": (TO_LOGIN, 403, 403, 200),
+        "POST": (TO_LOGIN, 403, 403, 405),
+    },
     "billing:my_statements": {
         "GET": (TO_LOGIN, 200, 200, 200),
         "POST": (TO_LOGIN, 405, 405, 405),

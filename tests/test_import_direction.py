@@ -23,6 +23,8 @@ LAYERS = {
     "classes": 3,
     "reports": 4,
     "billing": 4,
+    # Alerts read the reports' lists (issue 15).
+    "alerts": 5,
 }
 
 

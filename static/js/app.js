@@ -8,6 +8,21 @@
   if (!document.body.dataset.user && window.caches) {
     window.caches.delete("offline-pages").catch(function () {});
   }
+  // The bell (issue 15): the number of the user's unread alerts, asked for after the
+  // page is shown, so that no page waits for it and a page kept offline shows none.
+  var bell = document.querySelector("[data-unread]");
+  if (bell && window.fetch && navigator.onLine !== false) {
+    fetch(bell.dataset.unread, { credentials: "same-origin", cache: "no-store", redirect: "manual" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (answer) {
+        if (!answer || !answer.unread) { return; }
+        var count = bell.querySelector(".bell-count");
+        count.textContent = String(answer.unread);
+        count.hidden = false;
+        bell.setAttribute("aria-label", "Notifications, " + answer.unread + " unread");
+      })
+      .catch(function () {});
+  }
   if (!("serviceWorker" in navigator) || !window.workbox || !script) { return; }
   // workbox-window registers once the page has loaded, so the worker's precaching
   // does not compete with the page's own requests.
