@@ -44,6 +44,7 @@ SERVER_TESTS = (
     "tests/test_two_app_servers.py",
     "tests/test_offline_two_servers.py",
     "tests/test_bench.py",
+    "tests/alerts/test_worker_process.py",
 )
 
 
