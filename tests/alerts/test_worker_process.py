@@ -6,6 +6,7 @@ the kill lands mid-send.
 """
 
 import asyncio
+import concurrent.futures
 import os
 import signal
 import subprocess
@@ -46,7 +47,10 @@ def retry_stalled_now() -> int:
         async with worker.open_async():
             return await retry_stalled(worker.job_manager, seconds=0)
 
-    return asyncio.run(retry())
+    # In a thread of its own: on the worker that runs the browser tests, Playwright's
+    # event loop is running in this one.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, retry()).result()
 
 
 def wait_until(condition, timeout: float = 30) -> bool:
