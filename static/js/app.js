@@ -16,10 +16,8 @@
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (answer) {
         if (!answer || !answer.unread) { return; }
-        var count = bell.querySelector(".bell-count");
-        count.textContent = String(answer.unread);
-        count.hidden = false;
-        bell.setAttribute("aria-label", "Notifications, " + answer.unread + " unread");
+        bell.querySelector(".bell-number").textContent = String(answer.unread);
+        bell.querySelector(".bell-count").hidden = false;
       })
       .catch(function () {});
   }
