@@ -47,6 +47,22 @@ def alert_message(alert: Alert) -> EmailMultiAlternatives:
     )
 
 
+def alerts_message(user, alerts: list[Alert]) -> EmailMultiAlternatives:
+    """One alert as itself; several (one recipient's, raised together) in one e-mail."""
+    if len(alerts) == 1:
+        return alert_message(alerts[0])
+    items = [
+        {"alert": alert, "url": absolute(alert.link), "why": WHY.get(Rule(alert.rule), "")}
+        for alert in alerts
+    ]
+    rules = {alert.rule for alert in alerts}
+    if rules == {Rule.CAPTURE_REMINDER}:
+        subject = f"{len(alerts)} sessions to record"
+    else:
+        subject = f"{len(alerts)} alerts: {alerts[0].title} and more"
+    return _message(to=user, subject=subject, template="alerts", context={"items": items})
+
+
 def digest_message(user, alerts: list[Alert], day: datetime.date) -> EmailMultiAlternatives:
     items = [{"alert": alert, "url": absolute(alert.link)} for alert in alerts]
     count = len(alerts)

@@ -5,7 +5,7 @@ learner's progression, a captured session), its recipient and its period (which
 reminder of the session, which crossing of a threshold). UNIQUE on those four is what
 makes an alert exactly once: two checks running at once, a check run again, two
 workers, all insert the same row, and only the first insert counts. Sending is a job
-(alerts.tasks.send_alert) that locks the row, sends, and marks it sent in the same
+(alerts.tasks.send_alerts) that locks the rows, sends, and marks them sent in the same
 transaction.
 """
 

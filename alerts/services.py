@@ -2,7 +2,8 @@
 
 Exactly once: an alert is inserted with ON CONFLICT DO NOTHING against its UNIQUE
 (rule, subject, recipient, period), and only the rows this insert created get a send
-job, deferred in the same transaction (procrastinate's Django connector writes the
+job (one per recipient: what one check raises for someone is one e-mail), deferred in
+the same transaction (procrastinate's Django connector writes the
 job through Django's connection: no commit, no job). Sending locks the alert's row
 (SELECT ... FOR UPDATE), sends, and marks it sent before the lock is released: a
 second job for the same alert (two workers, a retried job, a stalled job retried
@@ -77,6 +78,7 @@ def raise_alerts(*, due: Iterable[rules.Due]) -> list[int]:
     """Insert the alerts not raised before and defer a send job for each one to be
     e-mailed now; the ids of the alerts this call created."""
     created = []
+    to_email: dict[int, list[int]] = {}
     with transaction.atomic():
         for item in due:
             if not item.recipients:
@@ -88,27 +90,34 @@ def raise_alerts(*, due: Iterable[rules.Due]) -> list[int]:
                     continue
                 created.append(alert_id)
                 if chosen[recipient.pk] == Delivery.EMAIL:
-                    defer_send(alert_id=alert_id)
+                    to_email.setdefault(recipient.pk, []).append(alert_id)
+        for alert_ids in to_email.values():
+            defer_send(alert_ids=alert_ids)
     return created
 
 
-def defer_send(*, alert_id: int) -> None:
+def defer_send(*, alert_ids: list[int]) -> None:
+    """One job e-mailing these alerts (one recipient's) in one message."""
     from procrastinate.exceptions import AlreadyEnqueued
 
-    from alerts.tasks import send_alert
+    from alerts.tasks import send_alerts
 
     try:
         # In a savepoint: the refused insert of a second waiting job must not abort
         # the caller's transaction.
         with transaction.atomic():
-            send_alert.configure(queueing_lock=f"alert-{alert_id}").defer(alert_id=alert_id)
+            lock = f"alerts-{min(alert_ids)}-{max(alert_ids)}-{len(alert_ids)}"
+            send_alerts.configure(queueing_lock=lock).defer(alert_ids=sorted(alert_ids))
     except AlreadyEnqueued:
-        pass  # a job for this alert is waiting already
+        pass  # a job for these alerts is waiting already
 
 
-def track_crossings(*, rule: str, flagged: Iterable[rules.Flagged], now: datetime.datetime):
-    """Open a crossing for each newly flagged subject (its alerts are raised once, with
-    the crossing as their period) and close the crossings no longer flagged."""
+def track_crossings(
+    *, rule: str, flagged: Iterable[rules.Flagged], now: datetime.datetime
+) -> list[rules.Due]:
+    """Open a crossing for each newly flagged subject and close the crossings no
+    longer flagged; the alerts due for the new crossings (their period: the crossing),
+    for the caller to raise in the same transaction."""
     by_subject = {item.subject: item for item in flagged}
     due = []
     with transaction.atomic():
@@ -134,8 +143,7 @@ def track_crossings(*, rule: str, flagged: Iterable[rules.Flagged], now: datetim
                 row = cursor.fetchone()
             if row:
                 due.append(_with_period(item.due, f"crossing:{row[0]}"))
-        created = raise_alerts(due=due)
-    return created
+    return due
 
 
 def _with_period(due: rules.Due, period: str) -> rules.Due:
@@ -147,51 +155,74 @@ def _with_period(due: rules.Due, period: str) -> rules.Due:
 def run_checks(*, now: datetime.datetime | None = None) -> list[int]:
     """Every rule at `now`: the alerts created (sent by the worker's jobs)."""
     now = now or timezone.now()
-    created = raise_alerts(due=list(rules.every_due(now)))
-    for rule, find in rules.CROSSING_RULES.items():
-        created += track_crossings(rule=rule, flagged=find(now=now), now=now)
-    return created
+    # One transaction, one raise: what a check finds for someone is one e-mail.
+    with transaction.atomic():
+        due = list(rules.every_due(now))
+        for rule, find in rules.CROSSING_RULES.items():
+            due += track_crossings(rule=rule, flagged=find(now=now), now=now)
+        return raise_alerts(due=due)
 
 
-def deliver(*, alert_id: int, final_attempt_after: int | None = None) -> str:
-    """Send one alert by e-mail unless it was sent (or is no longer due); the status it
-    ends in. A refused send records its error and raises NotSentYet (the job is tried
-    again), until ALERTS_SEND_ATTEMPTS attempts, after which the alert is failed."""
-    limit = final_attempt_after or settings.ALERTS_SEND_ATTEMPTS
+def deliver(*, alert_id: int) -> str:
+    """Send one alert (see deliver_many); the status it ends in."""
+    return deliver_many(alert_ids=[alert_id])[alert_id]
+
+
+def deliver_many(*, alert_ids: list[int]) -> dict[int, str]:
+    """E-mail one recipient's waiting alerts in one message (a facilitator with three
+    sessions to record gets one e-mail, not three), leaving out those sent already or
+    no longer due; each alert's status afterwards. A refused send records its error
+    on each and raises NotSentYet (the job is tried again), until ALERTS_SEND_ATTEMPTS
+    attempts, after which they are failed."""
     error = ""
     with transaction.atomic():
-        alert = (
+        # Locked in id order: two jobs over overlapping alerts never deadlock.
+        alerts = list(
             Alert.objects.select_for_update(of=("self",))
             .select_related("recipient")
-            .get(pk=alert_id)
+            .filter(pk__in=alert_ids)
+            .order_by("pk")
         )
-        if alert.status != Alert.Status.PENDING:
-            return alert.status
-        if not rules.still_due(alert.rule, alert.subject):
-            alert.status = Alert.Status.OBSOLETE
-            alert.save(update_fields=["status"])
-            return alert.status
-        alert.attempts += 1
-        if not alert.recipient.email:
-            alert.status, alert.last_error = Alert.Status.FAILED, NO_ADDRESS
-            alert.save(update_fields=["status", "last_error", "attempts"])
-            return alert.status
-        try:
-            emails.alert_message(alert).send()
-        except SEND_ERRORS as failure:
-            error = f"{type(failure).__name__}: {failure}"[:2000]
-            alert.last_error = error
-            if alert.attempts >= limit:
-                alert.status = Alert.Status.FAILED
-            alert.save(update_fields=["status", "last_error", "attempts"])
+        statuses = {alert.pk: alert.status for alert in alerts}
+        waiting = []
+        for alert in alerts:
+            if alert.status != Alert.Status.PENDING:
+                continue
+            if not rules.still_due(alert.rule, alert.subject):
+                alert.status = statuses[alert.pk] = Alert.Status.OBSOLETE
+                alert.save(update_fields=["status"])
+                continue
+            waiting.append(alert)
+        recipients = {alert.recipient_id for alert in waiting}
+        if len(recipients) > 1:
+            raise ValueError("deliver_many sends to one recipient at a time")
+        if not waiting:
+            return statuses
+        for alert in waiting:
+            alert.attempts += 1
+        recipient = waiting[0].recipient
+        if not recipient.email:
+            error = NO_ADDRESS
         else:
-            alert.status, alert.sent_at = Alert.Status.SENT, timezone.now()
-            alert.save(update_fields=["status", "sent_at", "attempts"])
+            try:
+                emails.alerts_message(recipient, waiting).send()
+            except SEND_ERRORS as failure:
+                error = f"{type(failure).__name__}: {failure}"[:2000]
+        now = timezone.now()
+        for alert in waiting:
+            if not error:
+                alert.status, alert.sent_at = Alert.Status.SENT, now
+            else:
+                alert.last_error = error
+                if error == NO_ADDRESS or alert.attempts >= settings.ALERTS_SEND_ATTEMPTS:
+                    alert.status = Alert.Status.FAILED
+            alert.save(update_fields=["status", "sent_at", "last_error", "attempts"])
+            statuses[alert.pk] = alert.status
     if error:
-        log.warning("alert %s not sent (attempt %s): %s", alert_id, alert.attempts, error)
-        if alert.status == Alert.Status.PENDING:
+        log.warning("alerts %s not sent: %s", [a.pk for a in waiting], error)
+        if any(alert.status == Alert.Status.PENDING for alert in waiting):
             raise NotSentYet(error)
-    return alert.status
+    return statuses
 
 
 def send_again(*, alert: Alert) -> bool:
@@ -203,7 +234,7 @@ def send_again(*, alert: Alert) -> bool:
             return False
         locked.status, locked.attempts = Alert.Status.PENDING, 0
         locked.save(update_fields=["status", "attempts"])
-        defer_send(alert_id=locked.pk)
+        defer_send(alert_ids=[locked.pk])
     return True
 
 
@@ -211,10 +242,13 @@ def send_waiting() -> int:
     """Defer a send job for every alert waiting to be e-mailed (a job already waiting
     for one is not doubled: its queueing lock). The periodic safety net, and on SQLite
     (no shared queue) how the worker finds what other processes raised."""
-    ids = list(Alert.objects.filter(status=Alert.Status.PENDING).values_list("pk", flat=True))
-    for alert_id in ids:
-        defer_send(alert_id=alert_id)
-    return len(ids)
+    waiting: dict[int, list[int]] = {}
+    pending = Alert.objects.filter(status=Alert.Status.PENDING).order_by("pk")
+    for alert_id, recipient_id in pending.values_list("pk", "recipient_id"):
+        waiting.setdefault(recipient_id, []).append(alert_id)
+    for alert_ids in waiting.values():
+        defer_send(alert_ids=alert_ids)
+    return sum(map(len, waiting.values()))
 
 
 def mark_read(*, user, alert_ids: Iterable[int] | None = None) -> int:

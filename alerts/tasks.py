@@ -47,10 +47,11 @@ def _fresh_connection(function):
     return run
 
 
-@app.task(name="alerts.send_alert", retry=Backoff(), queue="alerts")
+@app.task(name="alerts.send_alerts", retry=Backoff(), queue="alerts")
 @_fresh_connection
-def send_alert(alert_id: int) -> None:
-    services.deliver(alert_id=alert_id)
+def send_alerts(alert_ids: list[int]) -> None:
+    """One recipient's alerts in one e-mail."""
+    services.deliver_many(alert_ids=alert_ids)
 
 
 @app.task(name="alerts.send_digest", retry=Backoff(), queue="alerts")

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from alerts.models import Alert, Delivery, Preference, Rule
 from alerts.services import run_checks
-from alerts.tasks import send_alert
+from alerts.tasks import send_alerts
 from tests.alerts.conftest import run_worker_until_idle
 from tests.conftest import NOW
 
@@ -40,6 +40,29 @@ def test_the_worker_emails_a_reminder_once_with_its_link_and_how_to_stop_it(
     run_checks(now=NOW)  # the next quarter-hour's checks: nothing new, nothing sent
     run_worker_until_idle()
     assert len(smtp_server.messages) == 1
+
+
+def test_the_clock_advanced_to_the_evening_sends_one_email_listing_both_sessions(
+    meeting_class, smtp_server, job_queue
+):
+    with time_machine.travel(NOW, tick=False):
+        run_checks(now=NOW)
+        run_worker_until_idle()
+    assert len(smtp_server.messages) == 1
+    evening = NOW.replace(hour=19)
+    with time_machine.travel(evening, tick=False):
+        # Monday's second reminder and Wednesday's first, raised together: one e-mail.
+        assert len(run_checks(now=evening)) == 2
+        run_worker_until_idle()
+        assert run_checks(now=evening) == []  # a second run: nothing
+        run_worker_until_idle()
+    assert smtp_server.subjects() == [
+        "[Attendance] 2 sessions to record",
+        f"[Attendance] Record {meeting_class.code}'s session of 2 Mar",
+    ]
+    text = smtp_server.messages[-1].get_payload()[0].get_payload(decode=True).decode()
+    assert "session of 2 Mar" in text and "session of 4 Mar" in text
+    assert Alert.objects.filter(status=Alert.Status.SENT).count() == 3
 
 
 @time_machine.travel(NOW, tick=False)
@@ -77,7 +100,7 @@ def test_two_workers_with_two_jobs_for_one_alert_send_it_once(
 ):
     run_checks(now=NOW)
     alert = Alert.objects.get()
-    send_alert.defer(alert_id=alert.pk)  # a second job for it (no queueing lock)
+    send_alerts.defer(alert_ids=[alert.pk])  # a second job for it (no queueing lock)
     smtp_server.hold.clear()  # the first send waits in the SMTP conversation
     workers = [threading.Thread(target=run_worker_until_idle) for _ in range(2)]
     for worker in workers:
