@@ -107,7 +107,8 @@ def defer_send(*, alert_ids: list[int]) -> None:
         # the caller's transaction.
         with transaction.atomic():
             lock = f"alerts-{min(alert_ids)}-{max(alert_ids)}-{len(alert_ids)}"
-            send_alerts.configure(queueing_lock=lock).defer(alert_ids=sorted(alert_ids))
+            ids: list = sorted(alert_ids)  # JSON for the job's arguments
+            send_alerts.configure(queueing_lock=lock).defer(alert_ids=ids)
     except AlreadyEnqueued:
         pass  # a job for these alerts is waiting already
 

@@ -61,7 +61,8 @@ def test_the_clock_advanced_to_the_evening_sends_one_email_listing_both_sessions
         f"[Attendance] Record {meeting_class.code}'s session of 2 Mar",
     ]
     text = smtp_server.messages[-1].get_payload()[0].get_payload(decode=True).decode()
-    assert "session of 2 Mar" in text and "session of 4 Mar" in text
+    assert "session of 2 Mar" in text
+    assert "session of 4 Mar" in text
     assert Alert.objects.filter(status=Alert.Status.SENT).count() == 3
 
 
