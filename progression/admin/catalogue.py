@@ -21,7 +21,14 @@ class ClassTypeAdmin(admin.ModelAdmin):
 
 @admin.register(LearningProgramme)
 class LearningProgrammeAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "class_type", "subject_duration", "total_pages"]
+    list_display = [
+        "code",
+        "name",
+        "class_type",
+        "subject_duration",
+        "total_pages",
+        "minimum_attendance_percent",
+    ]
     list_filter = ["class_type"]
     list_select_related = ["class_type"]
     search_fields = ["code", "name", "class_type__code"]

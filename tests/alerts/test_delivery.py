@@ -1,5 +1,6 @@
 """Sending through procrastinate's real worker to a real SMTP server (aiosmtpd)."""
 
+import datetime
 import threading
 
 import pytest
@@ -138,3 +139,26 @@ def test_preferences_move_an_alert_to_the_digest_or_switch_it_off(
     assert smtp_server.subjects() == ["[Attendance] 1 alert for 4 March 2026"]
     reminder.refresh_from_db()
     assert reminder.status == Alert.Status.SENT
+
+
+# A minute past the quarter-hour: the periodic deferrer defers the last tick passed.
+@time_machine.travel(NOW + datetime.timedelta(minutes=1), tick=False)
+def test_two_workers_run_each_periodic_check_once(meeting_class, smtp_server, job_queue):
+    from django.db import connection
+
+    workers = [threading.Thread(target=run_worker_until_idle) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT task_name, count(*) FROM procrastinate_jobs"
+            " WHERE task_name IN ('alerts.run_checks', 'alerts.retry_stalled_jobs')"
+            " GROUP BY task_name ORDER BY task_name"
+        )
+        assert cursor.fetchall() == [("alerts.retry_stalled_jobs", 1), ("alerts.run_checks", 1)]
+    # The periodic check itself raised and sent Monday's reminder, once.
+    assert smtp_server.subjects() == [
+        f"[Attendance] Record {meeting_class.code}'s session of 2 Mar"
+    ]

@@ -91,6 +91,8 @@ class Command(BaseCommand):
             name="Communication Level 1",
             subject_duration=Decimal("120"),
             total_pages=180,
+            # Below it a learner is at risk (the alerts, issue 15).
+            minimum_attendance_percent=Decimal("80"),
         )
         numbers = LearningProgramme.objects.create(
             class_type=numeracy,
@@ -99,6 +101,7 @@ class Command(BaseCommand):
             # Small on purpose: the first learner goes over it (excessive hours).
             subject_duration=Decimal("40"),
             total_pages=120,
+            minimum_attendance_percent=Decimal("80"),
         )
 
         today = timezone.localdate()
