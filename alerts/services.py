@@ -272,11 +272,21 @@ def send_digest(*, user_id: int, day: datetime.date) -> str:
         )
         if digest.sent_at is not None:
             return "sent"
-        waiting = list(
+        if digest.attempts >= settings.ALERTS_SEND_ATTEMPTS:
+            # Given up for today (its error in the admin): tomorrow's digest takes
+            # the alerts still waiting.
+            return "failed"
+        waiting = []
+        for alert in (
             Alert.objects.select_for_update()
             .filter(recipient_id=user_id, status=Alert.Status.IN_DIGEST)
             .order_by("created_at", "pk")
-        )
+        ):
+            if rules.still_due(alert.rule, alert.subject):
+                waiting.append(alert)
+            else:
+                alert.status = Alert.Status.OBSOLETE
+                alert.save(update_fields=["status"])
         if not waiting:
             return "empty"
         digest.attempts += 1
@@ -290,6 +300,9 @@ def send_digest(*, user_id: int, day: datetime.date) -> str:
             error = f"{type(failure).__name__}: {failure}"[:2000]
             digest.last_error = error
             digest.save(update_fields=["attempts", "last_error"])
+            if digest.attempts >= settings.ALERTS_SEND_ATTEMPTS:
+                log.warning("digest %s failed: %s", digest.pk, error)
+                return "failed"
         else:
             now = timezone.now()
             digest.sent_at = now

@@ -162,3 +162,28 @@ def test_two_workers_run_each_periodic_check_once(meeting_class, smtp_server, jo
     assert smtp_server.subjects() == [
         f"[Attendance] Record {meeting_class.code}'s session of 2 Mar"
     ]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_refused_digest_is_tried_a_few_times_then_shown_failed_and_its_alerts_wait(
+    meeting_class, smtp_server, job_queue, own_facilitator, settings
+):
+    from alerts.models import Digest
+    from alerts.tasks import defer_due_digests
+
+    settings.ALERTS_SEND_ATTEMPTS = 2
+    Preference.objects.create(
+        user=own_facilitator, rule=Rule.CAPTURE_REMINDER, delivery=Delivery.DIGEST
+    )
+    run_checks(now=NOW)
+    smtp_server.refuse = True
+    defer_due_digests(now=NOW)
+    run_worker_until_idle()
+    defer_due_digests(now=NOW)  # the next quarter-hour: given up for today
+    run_worker_until_idle()
+
+    digest = Digest.objects.get()
+    assert (digest.sent_at, digest.attempts) == (None, 2)
+    assert "Refused by the test server" in digest.last_error
+    assert Alert.objects.get().status == Alert.Status.IN_DIGEST  # tomorrow's digest
+    assert smtp_server.messages == []
