@@ -30,6 +30,8 @@ venv: $(BIN)/.installed
 
 # The development server: DEBUG on, SQLite unless DATABASE_URL is set.
 run: export DEBUG ?= true
+# The alert checks every minute: a capture's effect shows within the minute.
+run: export ALERTS_CHECK_MINUTES ?= 1
 run: venv
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo

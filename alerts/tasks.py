@@ -60,11 +60,11 @@ def send_digest(user_id: int, day: str) -> None:
     services.send_digest(user_id=user_id, day=datetime.date.fromisoformat(day))
 
 
-@app.periodic(cron="*/15 * * * *", periodic_id="checks")
+@app.periodic(cron=f"*/{settings.ALERTS_CHECK_MINUTES} * * * *", periodic_id="checks")
 @app.task(name="alerts.run_checks", queue="alerts", queueing_lock="alerts.run_checks")
 @_fresh_connection
 def run_checks(timestamp: int) -> None:
-    """Every rule, every quarter of an hour; then what waits to be sent is sent."""
+    """Every rule, every ALERTS_CHECK_MINUTES; then what waits to be sent is sent."""
     now = datetime.datetime.fromtimestamp(timestamp, tz=datetime.UTC)
     services.run_checks(now=max(now, timezone.now()))
     services.send_waiting()

@@ -161,12 +161,18 @@ WSGI_APPLICATION = "attendance_project.wsgi.application"
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-# SQLite takes one writer at a time: one job at a time there.
+# SQLite takes one writer at a time: one job at a time there. And its transactions
+# take the write lock when they begin (SELECT ... FOR UPDATE is a no-op on SQLite):
+# the web server, the worker and `run_alert_checks` are separate processes, and
+# sending an alert must not happen in two of them at once.
+_SQLITE = DATABASES["default"]["ENGINE"].endswith("sqlite3")
 PROCRASTINATE_WORKER_DEFAULTS = {
-    "concurrency": 1
-    if DATABASES["default"]["ENGINE"].endswith("sqlite3")
-    else env.int("WORKER_CONCURRENCY", default=2)
+    "concurrency": 1 if _SQLITE else env.int("WORKER_CONCURRENCY", default=2)
 }
+if _SQLITE:
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 # No JIT compilation: the app's queries run in milliseconds, and the reports' per-row
@@ -284,6 +290,11 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # older than ALERTS_LOOKBACK_DAYS are left to the reports (no flood of old news when
 # alerts are first switched on). A captured session's signed register is asked for
 # ALERTS_REGISTER_MISSING_DAYS after the session.
+# The worker runs the checks every ALERTS_CHECK_MINUTES (a divisor of 60; `make run`
+# uses 1, so that what a capture changes shows within the minute).
+ALERTS_CHECK_MINUTES = env.int("ALERTS_CHECK_MINUTES", default=15)
+if ALERTS_CHECK_MINUTES < 1 or 60 % ALERTS_CHECK_MINUTES:
+    raise ImproperlyConfigured("ALERTS_CHECK_MINUTES must divide 60 (1, 2, 3, 5, 10, 15, 30, 60).")
 ALERTS_EVENING = env.str("ALERTS_EVENING", default="18:00")
 ALERTS_CAPTURE_AGAIN_DAYS = env.int("ALERTS_CAPTURE_AGAIN_DAYS", default=2)
 ALERTS_CAPTURE_ESCALATE_DAYS = env.int("ALERTS_CAPTURE_ESCALATE_DAYS", default=5)
