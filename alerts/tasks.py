@@ -89,7 +89,7 @@ def defer_due_digests(*, now: datetime.datetime) -> int:
     return len(users)
 
 
-@app.periodic(cron="*/5 * * * *", periodic_id="stalled")
+@app.periodic(cron="* * * * *", periodic_id="stalled")
 @app.task(name="alerts.retry_stalled_jobs", queue="alerts", pass_context=True)
 async def retry_stalled_jobs(context, timestamp: int) -> None:
     """A job whose worker died (killed mid-send, its machine gone) stays "doing";
