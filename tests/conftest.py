@@ -48,9 +48,6 @@ SERVER_TESTS = (
 )
 
 
-LONGEST = ("tests/test_fuzz_urls.py",)
-
-
 def is_server_test(nodeid: str) -> bool:
     return nodeid.startswith(SERVER_TESTS)
 
@@ -64,14 +61,6 @@ def pytest_collection_modifyitems(items):
     ]
     if strays:
         raise pytest.UsageError(f"server or browser tests outside SERVER_TESTS: {strays}")
-    # The longest units first, so that no worker starts one while the other has
-    # nothing left: the URL fuzz (a single test of a minute and a half), then the server
-    # tests (one unit, a third of the run), then the rest in their order.
-    items.sort(
-        key=lambda item: (
-            0 if item.nodeid.startswith(LONGEST) else 1 if is_server_test(item.nodeid) else 2
-        )
-    )
 
 
 @pytest.hookimpl(optionalhook=True)
