@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 
 from alerts.models import Delivery, Preference, Rule
 from classes.roles import OFFICE_ADMINS
@@ -48,8 +49,6 @@ def deliveries(users: Iterable, rule: str) -> dict[int, str]:
             "user_id", "delivery"
         )
     )
-    from django.contrib.auth.models import Group
-
     office_ids = set(
         Group.objects.filter(name=OFFICE_ADMINS, user__in=[u.pk for u in users]).values_list(
             "user", flat=True

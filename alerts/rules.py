@@ -26,7 +26,7 @@ from classes.models import BackupFacilitator, Class, PlannedSessionRow
 from classes.roles import OFFICE_ADMINS
 from progression.models import Progression
 from reports.backlog import recordable_classes
-from reports.common import hours_text, percent_text
+from reports.common import hours_text, percent_text, person_name
 from reports.excessive_hours import over_allocation
 from reports.missing_registers import missing_signed_registers
 
@@ -138,7 +138,7 @@ def capture_reminders(*, now: datetime.datetime) -> list[Due]:
             body = (
                 f"The session of {klass.code} ({klass.client.name}) on {when} is still "
                 f"not recorded, {(today - row.session_date).days} days later. Its "
-                f"facilitator, {klass.facilitator.get_full_name() or klass.facilitator},"
+                f"facilitator, {person_name(klass.facilitator)},"
                 " was reminded."
             )
         else:
@@ -192,8 +192,7 @@ def at_risk(*, now: datetime.datetime) -> list[Flagged]:
             )
             if not reasons:
                 continue
-            learner = progression.learner
-            name = f"{learner.first_names} {learner.surname}"
+            name = str(progression.learner)
             due = Due(
                 rule=Rule.AT_RISK,
                 subject=progression_subject(progression.pk),
@@ -237,8 +236,8 @@ def excessive_hours(*, now: datetime.datetime) -> list[Flagged]:
     found = []
     rows = over_allocation().select_related("learner", "programme", "klass")
     for progression in rows.order_by("pk"):
-        learner, programme = progression.learner, progression.programme
-        name = f"{learner.first_names} {learner.surname}"
+        programme = progression.programme
+        name = str(progression.learner)
         code = progression.klass.code if progression.klass else programme.code
         due = Due(
             rule=Rule.EXCESSIVE_HOURS,

@@ -20,13 +20,14 @@ import datetime
 import logging
 import smtplib
 from collections.abc import Iterable
+from dataclasses import replace
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from alerts import emails, rules
-from alerts.models import Alert, Crossing, Delivery, Digest
+from alerts.models import Alert, Crossing, Delivery, Digest, Preference
 from alerts.preferences import deliveries
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,11 @@ STATUS_FOR = {
 NO_ADDRESS = "The recipient has no e-mail address: add one to their user."
 # A send refused by the SMTP server, or the server not answering: tried again later.
 SEND_ERRORS = (smtplib.SMTPException, OSError)
+
+
+def failure_text(failure: BaseException) -> str:
+    """What the admin shows of a refused send."""
+    return f"{type(failure).__name__}: {failure}"[:2000]
 
 
 class NotSentYet(Exception):
@@ -96,21 +102,25 @@ def raise_alerts(*, due: Iterable[rules.Due]) -> list[int]:
     return created
 
 
-def defer_send(*, alert_ids: list[int]) -> None:
-    """One job e-mailing these alerts (one recipient's) in one message."""
+def defer_once(task, *, lock: str, **arguments) -> None:
+    """Defer a job unless one with the same queueing lock is waiting already."""
     from procrastinate.exceptions import AlreadyEnqueued
-
-    from alerts.tasks import send_alerts
 
     try:
         # In a savepoint: the refused insert of a second waiting job must not abort
         # the caller's transaction.
         with transaction.atomic():
-            lock = f"alerts-{min(alert_ids)}-{max(alert_ids)}-{len(alert_ids)}"
-            ids: list = sorted(alert_ids)  # JSON for the job's arguments
-            send_alerts.configure(queueing_lock=lock).defer(alert_ids=ids)
+            task.configure(queueing_lock=lock).defer(**arguments)
     except AlreadyEnqueued:
-        pass  # a job for these alerts is waiting already
+        pass  # waiting already
+
+
+def defer_send(*, alert_ids: list[int]) -> None:
+    """One job e-mailing these alerts (one recipient's) in one message."""
+    from alerts.tasks import send_alerts
+
+    ids: list = sorted(alert_ids)  # JSON for the job's arguments
+    defer_once(send_alerts, lock=f"alerts-{ids[0]}-{ids[-1]}-{len(ids)}", alert_ids=ids)
 
 
 def track_crossings(
@@ -143,14 +153,8 @@ def track_crossings(
                 )
                 row = cursor.fetchone()
             if row:
-                due.append(_with_period(item.due, f"crossing:{row[0]}"))
+                due.append(replace(item.due, period=f"crossing:{row[0]}"))
     return due
-
-
-def _with_period(due: rules.Due, period: str) -> rules.Due:
-    from dataclasses import replace
-
-    return replace(due, period=period)
 
 
 def run_checks(*, now: datetime.datetime | None = None) -> list[int]:
@@ -208,7 +212,7 @@ def deliver_many(*, alert_ids: list[int]) -> dict[int, str]:
             try:
                 emails.alerts_message(recipient, waiting).send()
             except SEND_ERRORS as failure:
-                error = f"{type(failure).__name__}: {failure}"[:2000]
+                error = failure_text(failure)
         now = timezone.now()
         for alert in waiting:
             if not error:
@@ -250,6 +254,15 @@ def send_waiting() -> int:
     for alert_ids in waiting.values():
         defer_send(alert_ids=alert_ids)
     return sum(map(len, waiting.values()))
+
+
+def set_preferences(*, user, choices: dict[str, str]) -> None:
+    """The user's delivery for each rule (one row per user and rule, UNIQUE)."""
+    with transaction.atomic():
+        for rule, delivery in choices.items():
+            Preference.objects.update_or_create(
+                user=user, rule=rule, defaults={"delivery": delivery}
+            )
 
 
 def mark_read(*, user, alert_ids: Iterable[int] | None = None) -> int:
@@ -297,7 +310,7 @@ def send_digest(*, user_id: int, day: datetime.date) -> str:
         try:
             emails.digest_message(digest.recipient, waiting, day).send()
         except SEND_ERRORS as failure:
-            error = f"{type(failure).__name__}: {failure}"[:2000]
+            error = failure_text(failure)
             digest.last_error = error
             digest.save(update_fields=["attempts", "last_error"])
             if digest.attempts >= settings.ALERTS_SEND_ATTEMPTS:

@@ -1,5 +1,8 @@
 """The queue's jobs (procrastinate, discovered as each app's `tasks` module).
 
+Sync jobs run in the worker's threads; procrastinate's Django app wraps each in its
+connection cleanup (close_old_connections before and after, as around a request).
+
 Periodic jobs are deferred by every running worker, but procrastinate keeps one row
 per periodic task and timestamp (procrastinate_periodic_defers, UNIQUE), so however
 many workers run on however many machines, each run happens once.
@@ -10,10 +13,8 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
 from django.utils import timezone
 from procrastinate.contrib.django import app
-from procrastinate.exceptions import AlreadyEnqueued
 from procrastinate.retry import BaseRetryStrategy, RetryDecision
 
 from alerts import services
@@ -31,38 +32,19 @@ class Backoff(BaseRetryStrategy):
         return RetryDecision(retry_in={"seconds": seconds})
 
 
-def _fresh_connection(function):
-    """Sync jobs run in the worker's threads: like a request, each starts and ends
-    without a stale database connection."""
-
-    def run(*args, **kwargs):
-        close_old_connections()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            close_old_connections()
-
-    run.__name__ = function.__name__
-    run.__doc__ = function.__doc__
-    return run
-
-
 @app.task(name="alerts.send_alerts", retry=Backoff(), queue="alerts")
-@_fresh_connection
 def send_alerts(alert_ids: list[int]) -> None:
     """One recipient's alerts in one e-mail."""
     services.deliver_many(alert_ids=alert_ids)
 
 
 @app.task(name="alerts.send_digest", retry=Backoff(), queue="alerts")
-@_fresh_connection
 def send_digest(user_id: int, day: str) -> None:
     services.send_digest(user_id=user_id, day=datetime.date.fromisoformat(day))
 
 
 @app.periodic(cron=f"*/{settings.ALERTS_CHECK_MINUTES} * * * *", periodic_id="checks")
 @app.task(name="alerts.run_checks", queue="alerts", queueing_lock="alerts.run_checks")
-@_fresh_connection
 def run_checks(timestamp: int) -> None:
     """Every rule, every ALERTS_CHECK_MINUTES; then what waits to be sent is sent."""
     now = datetime.datetime.fromtimestamp(timestamp, tz=datetime.UTC)
@@ -79,13 +61,12 @@ def defer_due_digests(*, now: datetime.datetime) -> int:
         return 0
     users = services.digest_recipients()
     for user_id in users:
-        try:
-            with transaction.atomic():
-                send_digest.configure(queueing_lock=f"digest-{user_id}-{local.date()}").defer(
-                    user_id=user_id, day=local.date().isoformat()
-                )
-        except AlreadyEnqueued:
-            pass  # waiting already
+        services.defer_once(
+            send_digest,
+            lock=f"digest-{user_id}-{local.date()}",
+            user_id=user_id,
+            day=local.date().isoformat(),
+        )
     return len(users)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,9 +13,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alerts.forms import PreferencesForm
-from alerts.models import Alert, Preference
+from alerts.models import Alert
 from alerts.preferences import choices_of, rules_for
-from alerts.services import mark_read
+from alerts.services import mark_read, set_preferences
 
 SAVED = "Your notification choices are saved."
 MARKED = "Marked as read."
@@ -60,11 +59,9 @@ def preferences(request):
         request.POST or None, rules=rules, initial_choices=choices_of(request.user)
     )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            for rule in rules:
-                Preference.objects.update_or_create(
-                    user=request.user, rule=rule, defaults={"delivery": form.cleaned_data[rule]}
-                )
+        set_preferences(
+            user=request.user, choices={rule: form.cleaned_data[rule] for rule in rules}
+        )
         messages.success(request, SAVED)
         return redirect("alerts:preferences")
     return render(request, "alerts/preferences.html", {"form": form})

@@ -10,7 +10,6 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.db import connection
 
-from alerts.queue import run_worker_until_idle  # noqa: F401  (for the tests)
 from tests.conftest import MONDAY
 from tests.factories import EnrolmentFactory, ScheduleFactory
 

@@ -9,9 +9,9 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
 from alerts.models import Alert, Delivery, Preference, Rule
+from alerts.queue import run_worker_until_idle
 from alerts.services import run_checks
 from alerts.tasks import send_alerts
-from tests.alerts.conftest import run_worker_until_idle
 from tests.conftest import NOW
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -62,7 +62,7 @@ def test_a_learner_is_at_risk_for_each_reason_found(projection, attendance, mini
         hours_trained=Decimal("12"),
         allocated=Decimal("120"),
     )
-    assert len(reasons) == len(expected) or (expected and len(reasons) == 2)
-    text = "; ".join(reasons)
-    for words in expected:
-        assert words in text
+    # One reason per expected phrase, each in its own reason, in order.
+    assert len(reasons) == len(expected)
+    for reason, words in zip(reasons, expected, strict=True):
+        assert words in reason

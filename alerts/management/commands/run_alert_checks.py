@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from alerts import services
+from alerts.models import Alert
 from alerts.queue import run_worker_until_idle
 from alerts.tasks import defer_due_digests
 
@@ -46,7 +47,5 @@ class Command(BaseCommand):
         )
         if not no_send:
             run_worker_until_idle()
-        from alerts.models import Alert
-
         sent = Alert.objects.filter(pk__in=created, status=Alert.Status.SENT).count()
         self.stdout.write(f"Of those, e-mailed now: {sent}.")
