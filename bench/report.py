@@ -234,8 +234,8 @@ def _latest_lines(lp: dict) -> list[str]:
     return [
         f"Latest page of every progression ({lp['rows']:,} rows), the report CSVs' statement: "
         f"median {lp['ms']['median']:.1f} ms (p90 {lp['ms']['p90']:.1f}) without JIT, as the "
-        f"app runs it; index-only scan of class_attendance_latest_page: "
-        f"{'yes' if lp['index_only_scan'] else 'NO'}",
+        f"app runs it; read from class_attendance_latest_pages by its key: "
+        f"{'yes' if lp['reads_stored_pages'] else 'NO'}",
         *(
             [
                 f"  with JIT (PostgreSQL's default, interleaved): median "

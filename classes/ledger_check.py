@@ -7,6 +7,8 @@
    and no session that is not captured keeps any net hours in the ledger.
 3. Every attendance row's copies of its session's date and its class's LP (issue 11)
    equal the originals.
+4. class_attendance_latest_pages, which triggers keep (classes.latest_page_sql),
+   holds each (learner, LP)'s latest page as its attendance rows give it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
-from classes import selectors
+from classes import latest_page_sql, selectors
 from classes.models import LearnerAttendance
 from progression.models import Progression
 from progression.selectors import LedgerMismatch, ledger_mismatches
@@ -60,6 +62,45 @@ ORDER BY a.id
 """
 
 
+# Keys whose stored latest page is not their attendance rows' (a key stored with NULLs
+# is a key without a page). ROW_NUMBER rather than DISTINCT ON: SQLite runs it too.
+LATEST_PAGES_DIFFER = """
+WITH expected AS (
+    SELECT learner_id, class_type_subject_id, page_number, id
+    FROM (
+        SELECT learner_id, class_type_subject_id, page_number, id,
+               ROW_NUMBER() OVER (
+                   PARTITION BY learner_id, class_type_subject_id
+                   ORDER BY session_date DESC, id DESC
+               ) AS n
+        FROM class_attendance_learners
+        WHERE page_number IS NOT NULL
+    ) ranked
+    WHERE n = 1
+), stored AS (
+    SELECT learner_id, class_type_subject_id, page_number, attendance_id AS id
+    FROM class_attendance_latest_pages
+    WHERE attendance_id IS NOT NULL
+)
+SELECT COALESCE(e.learner_id, s.learner_id),
+       COALESCE(e.class_type_subject_id, s.class_type_subject_id),
+       s.page_number, e.page_number
+FROM expected e
+FULL OUTER JOIN stored s
+  ON s.learner_id = e.learner_id AND s.class_type_subject_id = e.class_type_subject_id
+WHERE s.id IS NULL OR e.id IS NULL OR s.id <> e.id OR s.page_number <> e.page_number
+ORDER BY 1, 2
+"""
+
+
+@dataclass(frozen=True)
+class LatestPageMismatch:
+    learner_id: int
+    programme_id: int
+    stored: int | None
+    expected: int | None
+
+
 @dataclass(frozen=True)
 class AttendanceMismatch:
     session_id: int
@@ -80,10 +121,11 @@ class LedgerReport:
     not_credited: int
     # Ids of attendance rows whose copied session date or LP differ from the session's.
     copies_differ: list[int] = field(default_factory=list)
+    latest_pages: list[LatestPageMismatch] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:
-        return not self.progressions and not self.attendance and not self.copies_differ
+        return not (self.progressions or self.attendance or self.copies_differ or self.latest_pages)
 
 
 def check_ledger() -> LedgerReport:
@@ -92,8 +134,22 @@ def check_ledger() -> LedgerReport:
         attendance = [AttendanceMismatch(*row) for row in cursor.fetchall()]
         cursor.execute(COPIES_DIFFER)
         copies_differ = [pk for (pk,) in cursor.fetchall()]
+        cursor.execute(LATEST_PAGES_DIFFER)
+        latest_pages = [LatestPageMismatch(*row) for row in cursor.fetchall()]
     not_credited = selectors.not_credited(LearnerAttendance.objects.all()).count()
-    return LedgerReport(ledger_mismatches(), attendance, not_credited, copies_differ)
+    return LedgerReport(ledger_mismatches(), attendance, not_credited, copies_differ, latest_pages)
+
+
+def rebuild_latest_pages() -> int:
+    """Rewrite class_attendance_latest_pages from the attendance rows (check_hours
+    --fix; only after a DBA disabled its triggers, say); return the rows written.
+    The attendance table is locked against writers meanwhile, so that none is lost."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("LOCK TABLE class_attendance_learners IN SHARE MODE")
+        cursor.execute("DELETE FROM class_attendance_latest_pages")
+        cursor.execute(latest_page_sql.BACKFILL)
+        return cursor.rowcount
 
 
 def fix_progression_totals() -> list[LedgerMismatch]:

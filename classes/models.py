@@ -793,4 +793,5 @@ class SessionHistoryChange(models.Model):
 # and the closed months (issue 14) beside the rule that reads them
 # (classes/closed_months.py); importing them here is how Django finds their models.
 from classes.closed_months import MonthClose  # noqa: E402, F401
+from classes.latest_page_table import LatestPage  # noqa: E402, F401
 from classes.registers.models import SignedRegister  # noqa: E402, F401

@@ -16,6 +16,7 @@ from classes.models import (
     AttendanceSession,
     Class,
     Enrolment,
+    LatestPage,
     LearnerAttendance,
     Schedule,
     SessionHistory,
@@ -224,14 +225,28 @@ def latest_page_subquery(
     # Any: a reference or a value, where the stubs type a lookup as the column's value.
     learner_is: Any = OuterRef("learner_id") if learner is None else learner
     programme_is: Any = OuterRef("programme_id") if programme is None else programme
+    if before is None:
+        # The answer the database keeps (classes.latest_page_sql, issue 11): one
+        # primary-key probe a row.
+        latest = LatestPage.objects.filter(learner_id=learner_is, programme_id=programme_is)
+        return Subquery(latest.values("page_number")[:1])
+    return Subquery(attendance_pages(learner=learner_is, programme=programme_is, before=before))
+
+
+def attendance_pages(
+    *, learner: Any, programme: Any, before: datetime.date | None = None
+) -> QuerySet:
+    """latest_page_subquery's definition, from the attendance rows: the page of the
+    last row with a page (by session date, then id), before `before` if given; what
+    class_attendance_latest_pages holds for `before=None` (check_hours compares)."""
     # One range of the class_attendance_latest_page index: the rows carry their
     # session's date and LP (issue 11).
     pages = LearnerAttendance.objects.filter(
-        learner_id=learner_is, programme_id=programme_is, page_number__isnull=False
+        learner_id=learner, programme_id=programme, page_number__isnull=False
     )
     if before is not None:
         pages = pages.filter(session_date__lt=before)
-    return Subquery(pages.order_by("-session_date", "-id").values("page_number")[:1])
+    return pages.order_by("-session_date", "-id").values("page_number")[:1]
 
 
 def _previous_page(klass: Class, day: datetime.date) -> Subquery:

@@ -60,9 +60,17 @@ def test_every_admin_page_renders_for_an_admin(client, admin_user, graph):
     assert checked == len(admin.site._registry)
 
 
+# Derived data the database keeps, shown where it is read: the latest pages (issue
+# 11) in the progressions' "latest page" column. (Django's admin cannot register a
+# model with a composite primary key either.)
+DERIVED = {"classes.LatestPage"}
+
+
 @pytest.mark.parametrize("app_label", ["learners", "progression", "classes"])
 def test_every_model_has_an_admin(app_label):
     for model in apps.get_app_config(app_label).get_models():
+        if model._meta.label in DERIVED:
+            continue
         assert model in admin.site._registry, model
 
 

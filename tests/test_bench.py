@@ -62,7 +62,7 @@ def test_the_bench_runs_at_a_small_scale(tmp_path, collected_static):
         assert len(set(by_size.values())) == 1, by_size
         assert max(by_size.values()) <= most, by_size
     latest = results["latest_pages"]
-    assert latest["index_only_scan"], latest["plan"]
+    assert latest["reads_stored_pages"], latest["plan"]
     assert latest["rows"] > 0
     assert results["admin"]["explain"]["index_scan"], results["admin"]["explain"]["text"]
     assert results["load"]["errors"] == []

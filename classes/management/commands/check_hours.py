@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from classes.ledger_check import check_ledger, fix_progression_totals
+from classes.ledger_check import check_ledger, fix_progression_totals, rebuild_latest_pages
 from progression.models import Progression
 
 
@@ -16,7 +16,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--fix",
             action="store_true",
-            help="Recompute drifted progression totals from the hours log (one transaction).",
+            help=(
+                "Recompute drifted progression totals from the hours log (one "
+                "transaction), and the latest pages from the attendance rows."
+            ),
         )
 
     def handle(self, *args, fix=False, **options):
@@ -26,6 +29,9 @@ class Command(BaseCommand):
                     f"fixed progression {m.progression_id}: trained {m.hours_trained} → "
                     f"{m.ledger_trained}, present {m.hours_present} → {m.ledger_present}"
                 )
+            if check_ledger().latest_pages:
+                written = rebuild_latest_pages()
+                self.stdout.write(f"rebuilt the latest pages: {written} row(s)")
         report = check_ledger()
         names = {
             p.pk: f"{p.learner} on {p.programme.code}"
@@ -50,6 +56,11 @@ class Command(BaseCommand):
                 f"{len(report.copies_differ)} attendance row(s) carry another session date or "
                 f"learning programme than their session's: ids {report.copies_differ[:20]}"
             )
+        for page in report.latest_pages:
+            self.stdout.write(
+                f"latest page of learner {page.learner_id} on LP {page.programme_id}: "
+                f"stored {page.stored}, attendance rows {page.expected}"
+            )
         if report.not_credited:
             self.stdout.write(
                 f"{report.not_credited} attendance rows are not credited yet (no progression "
@@ -59,6 +70,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(report.progressions)} progression(s) and {len(report.attendance)} "
                 "attendance row(s) do not match the hours log; "
-                f"{len(report.copies_differ)} attendance row(s) do not match their session."
+                f"{len(report.copies_differ)} attendance row(s) do not match their session; "
+                f"{len(report.latest_pages)} latest page(s) do not match the attendance rows."
             )
         self.stdout.write(self.style.SUCCESS("Hours log and totals agree."))
