@@ -100,6 +100,9 @@ INSTALLED_APPS = [
     "procrastinate.contrib.django",
     # Warnings that reach people (issue 15): above reports, whose lists it reads.
     "alerts",
+    # Learner records and POPIA duties (issue 16): above classes (it reads enrolments
+    # and progressions for the funders' files and the subject-access file).
+    "records",
 ]
 
 # procrastinate's own migrations are replaced by alerts 0001, which applies the
@@ -310,6 +313,26 @@ ALERTS_RETRY_SECONDS = env.int("ALERTS_RETRY_SECONDS", default=60)
 # A job whose worker sent no heartbeat (every 10 s) for this long is tried again: its
 # worker was killed or its machine lost.
 ALERTS_STALLED_SECONDS = env.int("ALERTS_STALLED_SECONDS", default=60)
+
+# Learner records and POPIA (issue 16). The SETMIS files' names and provider fields:
+# the SETA's four-letter code, the provider's code and its ETQA/ETQE id at that SETA.
+SETMIS_SETA_CODE = env.str("SETMIS_SETA_CODE", default="SETA")
+SETMIS_PROVIDER_CODE = env.str("SETMIS_PROVIDER_CODE", default="")
+SETMIS_PROVIDER_ETQE_ID = env.str("SETMIS_PROVIDER_ETQE_ID", default="")
+# Learners with no activity (attendance, hours, enrolment) for this many years are
+# anonymised by `manage.py anonymise_learners`.
+POPIA_RETENTION_YEARS = env.int("POPIA_RETENTION_YEARS", default=5)
+# Shown on the learner form: what is collected, why, and who sees it (POPIA s18).
+POPIA_COLLECTION_NOTICE = env.str(
+    "POPIA_COLLECTION_NOTICE",
+    default=(
+        "We collect the learner's identity number, population group, home language, "
+        "functional-difficulty ratings and consent status because the SETA and QCTO "
+        "require them to register the learner's training and to fund it. Only office "
+        "staff with permission see them; every view and export is logged. The learner "
+        "may ask for everything we hold about them."
+    ),
+)
 
 # A form's one-time submission key is accepted this many days after the form was
 # shown (a phone may queue a capture offline for days); older ones ask for a reload.

@@ -28,6 +28,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("billing/", include("billing.urls")),
     path("notifications/", include("alerts.urls")),
+    path("records/", include("records.urls")),
     # The installable app's manifest and service worker, at the root (issue 13).
     path("manifest.webmanifest", offline.manifest, name="app_manifest"),
     path("sw.js", offline.service_worker, name="service_worker"),

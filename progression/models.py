@@ -55,6 +55,15 @@ class LearningProgramme(models.Model):
         "allocated hours", max_digits=7, decimal_places=1, help_text="Hours allocated to the LP."
     )
     total_pages = models.PositiveIntegerField(help_text="Pages in the LP's workbook.")
+    # The funders' enrolment file names the qualification by its SAQA id (issue 16).
+    saqa_qualification_id = models.CharField(
+        "SAQA qualification ID",
+        max_length=10,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="As registered with SAQA; needed for the SETMIS enrolment file.",
+    )
     # Below this attendance (hours present ÷ hours trained, progression.progress) a
     # learner is at risk (the at-risk alert, issue 15). Empty: no minimum.
     minimum_attendance_percent = models.DecimalField(

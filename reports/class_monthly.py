@@ -197,9 +197,10 @@ def class_monthly(*, klass: Class, year: int, month: int, using: str) -> ClassMo
     return ClassMonthly(klass, first, days_and_times(slots) or NO_SCHEDULE, rows)
 
 
-def csv_rows(report: ClassMonthly) -> Iterator[list]:
+def csv_rows(report: ClassMonthly, *, show_race: bool = True) -> Iterator[list]:
     """The heading facts first (one per line), a blank line, then the learners: the
-    report reads in Excel like it does on paper."""
+    report reads in Excel like it does on paper. Race is special personal information
+    (POPIA, issue 16): blank unless `show_race`."""
     for label, value in report.header():
         yield [label, value]
     yield []
@@ -211,7 +212,7 @@ def csv_rows(report: ClassMonthly) -> Iterator[list]:
             row.learner.initials,
             p.programme.code if p else "",
             date_text(p.start_date) if p else "",
-            row.learner.get_race_display(),
+            row.learner.get_race_display() if show_race else "",
             row.learner.get_gender_display(),
             hours_text(row.month_trained),
             hours_text(row.month_present),

@@ -97,6 +97,13 @@ def _in_range(dates: DateRange, *, using: str) -> QuerySet[Progression]:
     )
 
 
+def learner_ids(dates: DateRange, *, using: str) -> list[int]:
+    """The learners the export of `dates` lists (for the access log)."""
+    return list(
+        _in_range(dates, using=using).order_by().values_list("learner_id", flat=True).distinct()
+    )
+
+
 def active_progressions(dates: DateRange, *, using: str) -> QuerySet[Progression]:
     """Progressions active at some point in the range: started by its end, and not
     completed before its start; with what a page's rows show."""

@@ -208,6 +208,12 @@ MATRIX = {
     # facilitator); the other facilitator gets 404; office admins see every one.
     # Each user's own alerts and choices (issue 15); the office's list of every open
     # alert needs alerts.view_alert.
+    # The funders' files (issue 16): special personal information, behind its own
+    # permission (learners.view_special_information); facilitators get 403.
+    "records:funder_files": {
+        "GET": (TO_LOGIN, 403, 403, 200),
+        "POST": (TO_LOGIN, 403, 403, 405),
+    },
     "alerts:notifications": {
         "GET": (TO_LOGIN, 200, 200, 200),
         "POST": (TO_LOGIN, 405, 405, 405),

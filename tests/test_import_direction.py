@@ -23,6 +23,8 @@ LAYERS = {
     "classes": 3,
     "reports": 4,
     "billing": 4,
+    # Learner records and POPIA (issue 16): the access log the reports write to.
+    "records": 4,
     # Alerts read the reports' lists (issue 15).
     "alerts": 5,
 }

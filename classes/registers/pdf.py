@@ -60,14 +60,22 @@ def render_pdf(
     return document.write_pdf(stylesheets=stylesheets, font_config=fonts)
 
 
+# Identity numbers are special personal information (POPIA, issue 16): printed only
+# for those who hold the permission to see them, never for facilitators.
+SPECIAL_INFORMATION = "learners.view_special_information"
+
+
+def _context(sheet, printed_by) -> dict:
+    show = printed_by is not None and printed_by.has_perm(SPECIAL_INFORMATION)
+    return {"sheet": sheet, "klass": sheet.klass, "printed_by": printed_by, "show_identity": show}
+
+
 def session_register_pdf(sheet: SessionSheet, *, printed_by=None) -> bytes:
-    """The session's register: its roster, ID numbers and signature columns; after
-    capture with each learner's hours, page and absence reason."""
-    context = {"sheet": sheet, "klass": sheet.klass, "printed_by": printed_by}
-    return render_pdf(SESSION_TEMPLATE, context)
+    """The session's register: its roster (with ID numbers for who may see them) and
+    signature columns; after capture with each learner's hours, page and absence."""
+    return render_pdf(SESSION_TEMPLATE, _context(sheet, printed_by))
 
 
 def month_register_pdf(sheet: MonthSheet, *, printed_by=None) -> bytes:
     """The class-month's register: learners by session dates, A4 landscape."""
-    context = {"sheet": sheet, "klass": sheet.klass, "printed_by": printed_by}
-    return render_pdf(MONTH_TEMPLATE, context)
+    return render_pdf(MONTH_TEMPLATE, _context(sheet, printed_by))

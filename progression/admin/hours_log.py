@@ -68,6 +68,9 @@ EXPORT_COLUMNS = [
     ("notes", "notes"),
     ("recorded at", "created_at"),
 ]
+# Special personal information (POPIA, issue 16): exported only for those who may see it.
+IDENTITY_COLUMNS = {"learner__id_number", "learner__passport_number"}
+SPECIAL_INFORMATION = "learners.view_special_information"
 EXPORT_CHUNK_SIZE = 2000
 # Columns a person typed (names, codes, notes): only these can smuggle a spreadsheet
 # formula, so only these pass through the CSV formula guard.
@@ -218,7 +221,7 @@ class HoursLogAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Export selected rows to CSV")
     def export_csv(self, request, queryset):
-        return export_response(queryset)
+        return export_response(queryset, columns=export_columns(request.user))
 
     def export_view(self, request):
         """Every row the list's current filters and search select, as CSV."""
@@ -228,7 +231,7 @@ class HoursLogAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             queryset = filtered_queryset(self, request)
         except IncorrectLookupParameters:
             return redirect(reverse("admin:progression_hourslog_changelist") + "?e=1")
-        return export_response(queryset)
+        return export_response(queryset, columns=export_columns(request.user))
 
     def manual_hours_view(self, request):
         # The ledger's add permission is the right to credit hours by hand.
@@ -289,19 +292,26 @@ def manual_hours_initial(query) -> dict:
     return {} if learner_id is None else {"learner": learner_id}
 
 
-def export_response(queryset):
+def export_columns(user) -> list[tuple[str, str]]:
+    """The export's columns for `user`: without identity numbers unless they may see them."""
+    if user.has_perm(SPECIAL_INFORMATION):
+        return EXPORT_COLUMNS
+    return [(name, field) for name, field in EXPORT_COLUMNS if field not in IDENTITY_COLUMNS]
+
+
+def export_response(queryset, columns=EXPORT_COLUMNS):
     """Stream the rows as CSV with flat memory however many rows the filters select:
     on PostgreSQL straight from COPY, elsewhere (the SQLite of `make run`) row by row
     from the cursor, 2,000 at a time."""
     filename = f"hours-log-{timezone.localdate().isoformat()}.csv"
-    header = [name for name, _ in EXPORT_COLUMNS]
+    header = [name for name, _ in columns]
     if connections[queryset.db].vendor == "postgresql":
-        return copy_csv_response(filename, header, export_queryset(queryset))
-    return export_row_by_row(queryset, filename, header)
+        return copy_csv_response(filename, header, export_queryset(queryset, columns))
+    return export_row_by_row(queryset, filename, header, columns)
 
 
-def export_row_by_row(queryset, filename, header):
-    fields = [field for _, field in EXPORT_COLUMNS]
+def export_row_by_row(queryset, filename, header, columns=EXPORT_COLUMNS):
+    fields = [field for _, field in columns]
     recorded_at = fields.index("created_at")
     local = timezone.get_current_timezone()  # once, not per row
 
@@ -315,12 +325,12 @@ def export_row_by_row(queryset, filename, header):
     return csv_response(filename, header, rows(), text_columns=text_columns)
 
 
-def export_queryset(queryset):
+def export_queryset(queryset, columns=EXPORT_COLUMNS):
     """The export's columns computed by PostgreSQL, in order: typed text through the
     formula guard, the recording time in the site's time zone, the rest as stored."""
     local = timezone.get_current_timezone_name()
-    columns = {}
-    for index, (_, field) in enumerate(EXPORT_COLUMNS):
+    computed = {}
+    for index, (_, field) in enumerate(columns):
         if field in EXPORT_TEXT_FIELDS:
             expression = Case(
                 When(
@@ -339,10 +349,10 @@ def export_queryset(queryset):
             )
         else:
             expression = F(field)
-        columns[f"c{index}"] = expression
+        computed[f"c{index}"] = expression
     return (
         queryset.order_by()
-        .annotate(**columns)
+        .annotate(**computed)
         .order_by(*queryset.query.order_by)
-        .values_list(*columns)
+        .values_list(*computed)
     )

@@ -24,6 +24,8 @@ from classes.models import Class
 from classes.overview import shift_month
 from learners.models import Client
 from progression.models import Progression
+from records.access import log_access
+from records.models import AccessLog
 from reports import backlog as backlog_report
 from reports import class_monthly as monthly_report
 from reports import excessive_hours as excessive_report
@@ -33,6 +35,9 @@ from reports.class_search import SEARCH_MAX_LENGTH, SEARCH_TOO_LONG, ClassSearch
 from reports.common import ROWS_PER_PAGE, class_choices
 from reports.models import RECORD_RESOLUTION, VIEW_REPORTS
 
+# POPIA (issue 16): ID numbers and race only for those who hold this permission.
+SPECIAL_INFORMATION = "learners.view_special_information"
+REGULATORY_WHAT = "regulatory export: ID numbers, race, gender, programmes, hours"
 CLASS_NOT_FOUND = "There is no class with that id; search for the class."
 
 
@@ -189,7 +194,7 @@ def class_monthly_csv(request):
     return csv_response(
         f"class-{report.klass.code}-{month:%Y-%m}.csv",
         [monthly_report.CSV_TITLE],
-        monthly_report.csv_rows(report),
+        monthly_report.csv_rows(report, show_race=request.user.has_perm(SPECIAL_INFORMATION)),
     )
 
 
@@ -204,13 +209,26 @@ def _date_range(request) -> regulatory_report.DateRange:
     return regulatory_report.DateRange(min(start, end), max(start, end))
 
 
-@staff_report
+def special_report(view):
+    """A staff report that shows special personal information (ID numbers, race):
+    the separate permission too, after the staff report's checks."""
+    return staff_report(permission_required(SPECIAL_INFORMATION, raise_exception=True)(view))
+
+
+@special_report
 def regulatory(request):
     dates = _date_range(request)
     paginator = EstimatedCountPaginator(
         regulatory_report.active_progressions(dates, using=reporting_db()), ROWS_PER_PAGE
     )
     page = paginator.get_page(request.GET.get("page"))
+    log_access(
+        learner_ids=[p.learner_id for p in page],
+        action=AccessLog.Action.VIEWED,
+        what=REGULATORY_WHAT,
+        page=request.get_full_path(),
+        user=request.user,
+    )
     context = {
         "rows": [regulatory_report.regulatory_row(p) for p in page],
         "page": page,
@@ -219,9 +237,16 @@ def regulatory(request):
     return render(request, "reports/regulatory.html", context)
 
 
-@staff_report
+@special_report
 def regulatory_csv(request):
     dates = _date_range(request)
+    log_access(
+        learner_ids=regulatory_report.learner_ids(dates, using=reporting_db()),
+        action=AccessLog.Action.EXPORTED,
+        what=REGULATORY_WHAT,
+        page=request.get_full_path(),
+        user=request.user,
+    )
     return csv_text_response(
         f"regulatory-{dates.start}-to-{dates.end}.csv",
         regulatory_report.csv_text(dates, using=reporting_db()),

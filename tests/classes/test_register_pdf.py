@@ -15,7 +15,19 @@ from learners.models import Learner
 from tests.classes.conftest import MONDAY, WEDNESDAY, capture_monday
 from tests.factories import EnrolmentFactory, LearnerFactory
 
-pytestmark = pytest.mark.usefixtures("ledger_checked")
+pytestmark = pytest.mark.usefixtures("ledger_checked", "may_see_identity")
+
+
+@pytest.fixture
+def may_see_identity(own_facilitator):
+    """These registers are printed by someone who may see identity numbers (the
+    permission, issue 16); test_a_facilitator_s_register_has_no_identity_numbers
+    is the facilitator's own, without it."""
+    from django.contrib.auth.models import Permission
+
+    own_facilitator.user_permissions.add(
+        Permission.objects.get(codename="view_special_information")
+    )
 
 
 def pdf_text(response) -> str:
@@ -50,6 +62,23 @@ def test_before_capture_the_register_lists_the_roster_with_id_numbers(
         assert f"{learner.surname}, {learner.first_names}" in text
         assert learner.id_number in text
     assert "Captured by" not in text
+
+
+def test_a_facilitator_s_register_has_no_identity_numbers(client, scheduled_class):
+    # POPIA (issue 16): a facilitator without the permission sees names and hours only.
+    from django.contrib.auth.models import Permission
+
+    scheduled_class.facilitator.user_permissions.remove(
+        Permission.objects.get(codename="view_special_information")
+    )
+    client.force_login(scheduled_class.facilitator)
+
+    text = pdf_text(client.get(register_url(scheduled_class)))
+
+    assert "ID / passport number" not in text
+    for learner in learners(scheduled_class):
+        assert f"{learner.surname}, {learner.first_names}" in text
+        assert learner.id_number not in text
 
 
 def test_after_capture_the_register_shows_each_learners_hours_and_page(

@@ -18,7 +18,10 @@ from classes.models import Class, Schedule, ScheduleException, ScheduleSlot
 from classes.roles import FACILITATORS, OFFICE_ADMINS
 from classes.services import change_class_status, enrol_learner
 from classes.services.schedule import rebuild_plan
-from learners.models import Client, Learner
+from learners.identity import with_check_digit
+from learners.lookups import EQUITY_FOR_RACE, GENDER_CODE_FOR, NO_ALTERNATE_ID, LookupVersion
+from learners.management.commands.load_lookups import load as load_lookups
+from learners.models import RATING_FIELDS, Client, Learner
 from progression.models import ClassType, LearningProgramme, Progression
 
 DEMO_CLIENT = "Mzansi Manufacturing (Pty) Ltd"
@@ -49,6 +52,8 @@ class Command(BaseCommand):
     help = "Load demo data (idempotent) and print the demo logins."
 
     def handle(self, *args, **options):
+        # The funders' code lists first (idempotent): the demo learners use them.
+        load_lookups()
         if Client.objects.filter(name=DEMO_CLIENT).exists():
             self.stdout.write("Demo data is already loaded.")
         else:
@@ -93,6 +98,8 @@ class Command(BaseCommand):
             total_pages=180,
             # Below it a learner is at risk (the alerts, issue 15).
             minimum_attendance_percent=Decimal("80"),
+            # Demo values, not real SAQA registrations (the funder files, issue 16).
+            saqa_qualification_id="99001",
         )
         numbers = LearningProgramme.objects.create(
             class_type=numeracy,
@@ -102,8 +109,10 @@ class Command(BaseCommand):
             subject_duration=Decimal("40"),
             total_pages=120,
             minimum_attendance_percent=Decimal("80"),
+            saqa_qualification_id="99002",
         )
 
+        lookups = LookupVersion.objects.order_by("-loaded_at", "-id").first()
         today = timezone.localdate()
         # Twelve weeks back, on a Monday: a term of history, and the last two weeks
         # still waiting to be captured.
@@ -163,10 +172,8 @@ class Command(BaseCommand):
                 learner = Learner.objects.create(
                     first_names=first,
                     surname=surname,
-                    id_number=f"{900101 + serial:06d}{5000 + serial:04d}08{serial % 10}",
-                    race=Learner.Race.AFRICAN,
-                    gender=Learner.Gender.FEMALE if serial % 2 else Learner.Gender.MALE,
                     employer=client,
+                    **demo_funder_fields(serial, start, lookups),
                 )
                 enrolment, _ = enrol_learner(
                     learner=learner, klass=klass, start_date=start + late_by(code, number)
@@ -181,6 +188,35 @@ class Command(BaseCommand):
                     start=start + datetime.timedelta(weeks=6),
                 )
             build_history(klass=klass, facilitator=facilitator, admin=users["admin"], today=today)
+
+
+def demo_funder_fields(serial: int, start: datetime.date, lookups) -> dict:
+    """A demo learner's identity and funder codes (issue 16): valid SA ID numbers
+    (born in 1990), coded as the SETMIS lists ask. Learner 3 did not consent (POPI
+    status 2: the funder files leave their names blank); learner 12's paperwork is
+    not in yet (no home language or nationality: listed as not ready)."""
+    female = bool(serial % 2)
+    born = datetime.date(1990, 1, 1) + datetime.timedelta(days=37 * serial)
+    sequence = (0 if female else 5000) + serial
+    id_number = with_check_digit(f"{born:%y%m%d}{sequence:04d}08")
+    paperwork_missing = serial == 12
+    return {
+        "id_number": id_number,
+        "race": Learner.Race.AFRICAN,
+        "gender": Learner.Gender.FEMALE if female else Learner.Gender.MALE,
+        "alternate_id_type": NO_ALTERNATE_ID,
+        "equity_code": EQUITY_FOR_RACE[Learner.Race.AFRICAN],
+        "gender_code": GENDER_CODE_FOR["female" if female else "male"],
+        "home_language_code": "" if paperwork_missing else ("Zul" if serial % 3 else "Xho"),
+        "citizen_status_code": "SA",
+        "nationality_code": "" if paperwork_missing else "SA",
+        "socio_economic_code": "01",
+        "province_code": "7",
+        **dict.fromkeys(RATING_FIELDS, "1"),
+        "popi_status": "2" if serial == 3 else "1",
+        "popi_status_date": start,
+        "lookup_version": lookups,
+    }
 
 
 def late_by(code: str, number: int) -> datetime.timedelta:

@@ -1,0 +1,121 @@
+"""Retention (POPIA s14, issue 16): learners with no activity for the retention
+period lose their identity; their hours, progressions and the aggregates built on
+them stay exactly as they are.
+
+Activity is training, not office work: the learner's last attendance session, hours
+log date, enrolment or progression date, or the day they were added. Kept for the
+aggregates the funders and reports count: population group, gender, province, POPI
+status. Removed: names, identity numbers, date of birth, home language,
+citizenship, nationality, socio-economic status, area, functional-difficulty ratings,
+and the free-text absence remarks and progression notes. The hours log is
+append-only and holds no identity (its notes are the office's, about hours).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import DateField, F, Max, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Cast, Coalesce, Greatest
+from django.utils import timezone
+
+from classes.models import Enrolment, LearnerAttendance
+from learners.models import RATING_FIELDS, Learner
+from progression.models import HoursLog, Progression
+from records import access
+from records.models import AccessLog
+
+ANONYMISED_FIRST_NAMES = "Anonymised"
+REMOVED_REMARK = "Removed: learner anonymised"
+CLEARED = (
+    "alternate_id_type",
+    "home_language_code",
+    "citizen_status_code",
+    "nationality_code",
+    "socio_economic_code",
+    "statssa_area_code",
+    *RATING_FIELDS,
+)
+
+
+@dataclass(frozen=True)
+class Inactive:
+    learner: Learner
+    last_activity: datetime.date
+
+
+def _latest(queryset: QuerySet, column: str) -> Subquery:
+    return Subquery(
+        queryset.filter(learner_id=OuterRef("pk"))
+        .order_by()
+        .values("learner_id")
+        .annotate(last=Max(column))
+        .values("last")[:1],
+        output_field=DateField(),
+    )
+
+
+def with_last_activity(learners: QuerySet[Learner]) -> QuerySet[Learner]:
+    created = Cast(F("created_at"), DateField())
+    return learners.annotate(
+        last_activity=Greatest(
+            created,
+            Coalesce(_latest(LearnerAttendance.objects.all(), "session_date"), created),
+            Coalesce(_latest(HoursLog.objects.all(), "log_date"), created),
+            Coalesce(_latest(Enrolment.objects.all(), "start_date"), created),
+            Coalesce(_latest(Enrolment.objects.all(), "end_date"), created),
+            Coalesce(_latest(Progression.objects.all(), "start_date"), created),
+            Coalesce(_latest(Progression.objects.all(), "completion_date"), created),
+        )
+    )
+
+
+def cutoff(*, today: datetime.date, years: int) -> datetime.date:
+    """The day `years` years before `today` (28 February for 29 February)."""
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:
+        return today.replace(year=today.year - years, day=28)
+
+
+def inactive_learners(*, today: datetime.date, years: int) -> list[Inactive]:
+    """Learners not yet anonymised whose last activity is before the cutoff."""
+    before = cutoff(today=today, years=years)
+    rows = (
+        with_last_activity(Learner.objects.filter(anonymised_at__isnull=True))
+        .filter(last_activity__lt=before)
+        .order_by("last_activity", "pk")
+    )
+    return [Inactive(learner, learner.last_activity) for learner in rows]
+
+
+def anonymise(*, learner_id: int, by: str) -> bool:
+    """Remove the learner's identity (one transaction, the learner row locked);
+    False when someone else did it meanwhile."""
+    with transaction.atomic():
+        learner = Learner.objects.select_for_update().get(pk=learner_id)
+        if learner.anonymised_at is not None:
+            return False
+        learner.first_names = ANONYMISED_FIRST_NAMES
+        learner.surname = f"Learner {learner.pk}"
+        learner.id_number = None
+        learner.passport_number = None
+        learner.birth_date = None
+        for name in CLEARED:
+            setattr(learner, name, "")
+        learner.anonymised_at = timezone.now()
+        learner.save()
+        LearnerAttendance.objects.filter(learner=learner).exclude(absence_remark="").update(
+            absence_remark=REMOVED_REMARK
+        )
+        Progression.objects.filter(learner=learner).exclude(notes="").update(notes="")
+        access.log_access(
+            learner_ids=[learner.pk],
+            action=AccessLog.Action.ANONYMISED,
+            what=access.ANONYMISED_FIELDS,
+            page="manage.py anonymise_learners",
+            by=by,
+        )
+    return True

@@ -1,0 +1,66 @@
+"""The funders' files page: who is ready, who is not and why, and the two SETMIS
+files of the ready learners (every download logged per learner)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from records import access, setmis
+from records.forms import FunderFilesForm
+from records.models import AccessLog
+from records.roles import SPECIAL_INFORMATION
+from records.selection import Selection, funder_files
+
+FILES = {
+    "person": (setmis.PERSON_NUMBER, access.SETMIS_PERSON),
+    "enrolment": (setmis.ENROLMENT_NUMBER, access.SETMIS_ENROLMENT),
+}
+
+
+@login_required
+@permission_required(SPECIAL_INFORMATION, raise_exception=True)
+@require_GET
+def funder_files_page(request):
+    today = timezone.localdate()
+    form = FunderFilesForm(request.GET, today=today)
+    if not form.is_valid():
+        return render(request, "records/funder_files.html", {"form": form}, status=400)
+    data = form.cleaned_data
+    selection = Selection(
+        start=data["start"],
+        end=data["end"],
+        client_id=data["client"].pk if data["client"] else None,
+        programme_id=data["programme"].pk if data["programme"] else None,
+        class_id=data["klass"].pk if data["klass"] else None,
+    )
+    files = funder_files(selection, today=today)
+    wanted = request.GET.get("download")
+    if wanted in FILES and files.ready:
+        return _download(request, wanted, files, today)
+    context = {"form": form, "files": files, "downloads": list(FILES)}
+    return render(request, "records/funder_files.html", context)
+
+
+def _download(request, wanted: str, files, today) -> HttpResponse:
+    number, what = FILES[wanted]
+    if wanted == "person":
+        records = [setmis.person_record(learner, today=today) for learner in files.ready]
+    else:
+        records = [setmis.enrolment_record(p, today=today) for p in files.progressions]
+    access.log_access(
+        learner_ids=[learner.pk for learner in files.ready],
+        action=AccessLog.Action.EXPORTED,
+        what=what,
+        page=request.get_full_path(),
+        user=request.user,
+    )
+    response = HttpResponse(setmis.file_bytes(records), content_type="text/plain; charset=ascii")
+    name = setmis.file_name(number, today)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    # Personal information: never kept by a browser or proxy cache.
+    response["Cache-Control"] = "no-store"
+    return response
