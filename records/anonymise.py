@@ -3,7 +3,7 @@ period lose their identity; their hours, progressions and the aggregates built o
 them stay exactly as they are.
 
 Activity is training, not office work: the learner's last attendance session, hours
-log date, enrolment or progression date, or the day they were added. Kept for the
+log date, enrolment or progression date (the day they were added, if none). Kept for the
 aggregates the funders and reports count: population group, gender, province, POPI
 status. Removed: names, identity numbers, date of birth, home language,
 citizenship, nationality, socio-economic status, area, functional-difficulty ratings,
@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
-from django.db.models import DateField, F, Max, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Cast, Coalesce, Greatest
+from django.db.models import DateField, F, Max, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Greatest, NullIf
 from django.utils import timezone
 
 from classes.models import Enrolment, LearnerAttendance
@@ -57,18 +58,30 @@ def _latest(queryset: QuerySet, column: str) -> Subquery:
     )
 
 
+# Below every real date: what an absent activity counts as (SQLite's MAX() of a NULL
+# is NULL, PostgreSQL's GREATEST skips it; with this both agree).
+NEVER = datetime.date(1900, 1, 1)
+
+
 def with_last_activity(learners: QuerySet[Learner]) -> QuerySet[Learner]:
-    created = Cast(F("created_at"), DateField())
-    return learners.annotate(
-        last_activity=Greatest(
-            created,
-            Coalesce(_latest(LearnerAttendance.objects.all(), "session_date"), created),
-            Coalesce(_latest(HoursLog.objects.all(), "log_date"), created),
-            Coalesce(_latest(Enrolment.objects.all(), "start_date"), created),
-            Coalesce(_latest(Enrolment.objects.all(), "end_date"), created),
-            Coalesce(_latest(Progression.objects.all(), "start_date"), created),
-            Coalesce(_latest(Progression.objects.all(), "completion_date"), created),
+    """`last_activity`: the latest training date, or the day the learner was added
+    when there is none (a record nobody enrolled)."""
+    never = Value(NEVER, output_field=DateField())
+    latest = Greatest(
+        *(
+            Coalesce(_latest(queryset, column), never)
+            for queryset, column in (
+                (LearnerAttendance.objects.all(), "session_date"),
+                (HoursLog.objects.all(), "log_date"),
+                (Enrolment.objects.all(), "start_date"),
+                (Enrolment.objects.all(), "end_date"),
+                (Progression.objects.all(), "start_date"),
+                (Progression.objects.all(), "completion_date"),
+            )
         )
+    )
+    return learners.annotate(
+        last_activity=Coalesce(NullIf(latest, never), Cast(F("created_at"), DateField()))
     )
 
 
@@ -83,11 +96,9 @@ def cutoff(*, today: datetime.date, years: int) -> datetime.date:
 def inactive_learners(*, today: datetime.date, years: int) -> list[Inactive]:
     """Learners not yet anonymised whose last activity is before the cutoff."""
     before = cutoff(today=today, years=years)
-    rows = (
-        with_last_activity(Learner.objects.filter(anonymised_at__isnull=True))
-        .filter(last_activity__lt=before)
-        .order_by("last_activity", "pk")
-    )
+    # Any: the stubs do not follow an annotation made in another function.
+    annotated: Any = with_last_activity(Learner.objects.filter(anonymised_at__isnull=True))
+    rows = annotated.filter(last_activity__lt=before).order_by("last_activity", "pk")
     return [Inactive(learner, learner.last_activity) for learner in rows]
 
 

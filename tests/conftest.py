@@ -96,6 +96,15 @@ def admin_user(db):
 
 
 @pytest.fixture
+def lookups(db):
+    """The funders' code lists, loaded from the shipped file (issue 16)."""
+    from learners.management.commands.load_lookups import load
+
+    version, _ = load()
+    return version
+
+
+@pytest.fixture
 def office_admin(db):
     """An office admin: staff, in the Office admins group (classes/roles.py)."""
     from django.contrib.auth.models import Group

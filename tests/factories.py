@@ -19,6 +19,8 @@ from django.contrib.auth import get_user_model
 from classes.models import AttendanceSession, Class, Enrolment, Schedule, ScheduleSlot
 from classes.services import enrol_learner
 from classes.services.schedule import rebuild_plan
+from learners.identity import with_check_digit
+from learners.lookups import LookupVersion
 from learners.models import Client, Learner
 from progression.models import ClassType, LearningProgramme
 
@@ -65,6 +67,27 @@ class LearnerFactory(factory.django.DjangoModelFactory):
     id_number = factory.Sequence(lambda n: f"{9001015000000 + n:013d}")
     race = Learner.Race.AFRICAN
     gender = Learner.Gender.FEMALE
+
+
+class ReadyLearnerFactory(LearnerFactory):
+    """A learner whose record is ready for the funders' files (issue 16): a valid SA ID
+    number (born 1 January 1985), every required code, consent given. Needs the code
+    lists loaded (the `lookups` fixture)."""
+
+    id_number = factory.Sequence(lambda n: with_check_digit(f"850101{n % 5000:04d}08"))
+    alternate_id_type = "533"
+    equity_code = "BA"
+    gender_code = "F"
+    home_language_code = "Zul"
+    citizen_status_code = "SA"
+    nationality_code = "SA"
+    socio_economic_code = "01"
+    province_code = "7"
+    popi_status = "1"
+    popi_status_date = datetime.date(2026, 1, 12)
+    lookup_version = factory.LazyFunction(
+        lambda: LookupVersion.objects.order_by("-loaded_at", "-id").first()
+    )
 
 
 class ClassTypeFactory(factory.django.DjangoModelFactory):

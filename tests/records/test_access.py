@@ -1,0 +1,154 @@
+"""POPIA's duties in the learner's admin: special information behind its permission,
+every view of a learner's page logged (append-only), the subject-access file."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
+
+from records.models import AccessLog
+from tests.conftest import MONDAY
+from tests.factories import ReadyLearnerFactory
+
+
+def change_url(learner):
+    return reverse("admin:learners_learner_change", args=[learner.pk])
+
+
+@pytest.fixture
+def learner(client_class):
+    return client_class[1]["ready"]
+
+
+@pytest.fixture
+def plain_office_admin(office_admin):
+    """An office admin whose group lacks learners.view_special_information."""
+    office_admin.groups.first().permissions.remove(
+        Permission.objects.get(codename="view_special_information")
+    )
+    return office_admin
+
+
+def test_an_office_admin_viewing_a_learners_page_writes_one_access_log_row(
+    client, office_admin, learner
+):
+    client.force_login(office_admin)
+
+    response = client.get(change_url(learner))
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert learner.id_number in text
+    (row,) = AccessLog.objects.all()
+    assert (row.learner, row.user, row.by, row.action) == (
+        learner,
+        office_admin,
+        "office",
+        AccessLog.Action.VIEWED,
+    )
+    assert row.page == change_url(learner)
+    assert "ID numbers" in row.what
+    # The collection notice is on the form; the record's readiness too.
+    assert "We collect the learner's identity number" in text
+    assert "Ready: nothing missing." in text
+
+
+def test_the_subject_access_file_lists_that_view(client, office_admin, learner):
+    client.force_login(office_admin)
+    client.get(change_url(learner))
+
+    response = client.post(
+        reverse("admin:learners_learner_changelist"),
+        {"action": "produce_subject_access_file", "_selected_action": [learner.pk]},
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    data = json.loads(response.content)
+    assert data["learner"]["id_number"] == learner.id_number
+    assert [row["action"] for row in data["access_log"]] == ["viewed", "subject_access"]
+    assert data["access_log"][0]["by"] == "office"
+    assert data["access_log"][0]["page"] == change_url(learner)
+    assert data["progressions"][0]["programme__code"] == "BE-COMM1"
+    assert data["enrolments"][0]["start_date"] == "2026-02-02"
+
+
+def test_the_subject_access_command_writes_the_file(tmp_path, learner, own_facilitator):
+    from tests.classes.conftest import capture_monday
+
+    klass = learner.enrolments.get().klass
+    capture_monday(klass, own_facilitator, hours=("3", "2", "0"), pages=("4", "5", ""))
+    path = tmp_path / "sar.json"
+
+    call_command("subject_access", str(learner.pk), "--output", str(path), stdout=StringIO())
+
+    data = json.loads(path.read_text())
+    assert [row["session_date"] for row in data["attendance"]] == [MONDAY.isoformat()]
+    assert data["hours_log"][0]["hours_present"] in ("3.0", "3.00", "3")
+    assert data["access_log"][-1]["by"] == "manage.py subject_access"
+
+
+def test_the_access_log_cannot_be_changed(office_admin, learner):
+    from records.access import log_access
+
+    log_access(learner_ids=[learner.pk], action="viewed", what="x", page="/", user=office_admin)
+    for statement in ("UPDATE learner_access_log SET what = 'y'", "DELETE FROM learner_access_log"):
+        with (
+            pytest.raises(IntegrityError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement)
+
+
+def test_without_the_permission_no_id_number_or_race_is_shown(client, plain_office_admin, learner):
+    client.force_login(plain_office_admin)
+
+    page = client.get(change_url(learner)).content.decode()
+    listing = client.get(reverse("admin:learners_learner_changelist")).content.decode()
+
+    for text in (page, listing):
+        assert learner.id_number not in text
+        assert "Population group" not in text
+        assert "id_number" not in text
+    assert learner.surname in listing
+    assert "names, employer, enrolments and hours" in AccessLog.objects.get().what
+    # A new learner needs an ID number, which they may not see: no add.
+    assert client.get(reverse("admin:learners_learner_add")).status_code == 403
+
+
+def test_a_facilitator_sees_names_and_hours_only(client, own_facilitator, learner):
+    klass = learner.enrolments.get().klass
+    client.force_login(own_facilitator)
+
+    pages = [
+        client.get(reverse("classes:attendance", args=[klass.pk])),
+        client.get(reverse("classes:capture", args=[klass.pk, MONDAY])),
+        client.get(reverse("classes:register_pdf", args=[klass.pk, MONDAY])),
+    ]
+
+    assert [p.status_code for p in pages] == [200, 200, 200]
+    assert learner.surname in pages[1].content.decode()
+    for page in pages:
+        assert learner.id_number.encode() not in page.content
+    # The admin is not theirs at all.
+    assert client.get(change_url(learner)).status_code == 302
+
+
+def test_saving_an_incomplete_record_says_what_is_missing(client, office_admin, lookups, now):
+    learner = ReadyLearnerFactory(home_language_code="")
+    client.force_login(office_admin)
+    form = client.get(change_url(learner)).context["adminform"].form
+    data = {k: ("" if v is None else v) for k, v in form.initial.items()}
+    data["employer"] = ""
+    data["birth_date"] = ""
+    data["popi_status_date"] = "2026-01-12"
+
+    response = client.post(change_url(learner), data, follow=True)
+
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("not ready to submit to funders: Home language: missing." in m for m in messages)
