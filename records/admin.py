@@ -52,7 +52,8 @@ def _code_choices(version: LookupVersion | None, code_list: str, current: str):
 @admin.register(Learner)
 class LearnerAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_select_related = ["employer"]
-    autocomplete_fields = ["employer"]
+    # The employer is a plain select (a provider has tens of clients, not thousands):
+    # the autocomplete's combobox has no accessible name while empty (axe, serious).
     readonly_fields = ["ready_to_submit", "lookup_version", "anonymised_at"]
     # The default; get_search_fields adds the identity numbers for those who may see them.
     search_fields = ["surname", "first_names"]

@@ -16,12 +16,17 @@ END_BEFORE_START = "Period: the end ({end}) is before the start ({start})."
 class FunderFilesForm(forms.Form):
     start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
-    client = forms.ModelChoiceField(Client.objects.all(), required=False)
+    client = forms.ModelChoiceField(
+        Client.objects.all(), required=False, empty_label="Every client"
+    )
     programme = forms.ModelChoiceField(
-        LearningProgramme.objects.order_by("code"), required=False, label="Learning programme"
+        LearningProgramme.objects.order_by("code"),
+        required=False,
+        label="Learning programme",
+        empty_label="Every programme",
     )
     klass = forms.ModelChoiceField(
-        Class.objects.order_by("code"), required=False, label="Class", to_field_name="pk"
+        Class.objects.order_by("code"), required=False, label="Class", empty_label="Every class"
     )
 
     def __init__(self, data, *, today: datetime.date):
