@@ -95,3 +95,31 @@ def grant_permissions(
     if missing and strict:
         raise LookupError(f"Permissions not found for {name}: {sorted(missing)}")
     group.permissions.add(*permissions)
+
+
+def grant_after_migrate(app_config, *, model: str, ensure) -> None:
+    """Run `ensure(using=...)` after every `migrate` of `app_config`'s app: how the apps
+    above classes add their permissions to the roles (connected in their `ready()`,
+    after classes in INSTALLED_APPS, whose own handler creates the groups).
+
+    Skipped where groups are not written (`migrate --database=replica`:
+    attendance_project.db), and when `model` ("app.Model") is not in the migrated state
+    (migrated back below the app's first migration: its permissions are not there)."""
+    from django.db import router
+    from django.db.models.signals import post_migrate
+
+    def handler(sender, using, apps=None, **kwargs):
+        from django.contrib.auth.models import Group
+
+        if not router.allow_migrate_model(using, Group):
+            return
+        if apps is not None:
+            try:
+                apps.get_model(model)
+            except LookupError:
+                return
+        ensure(using=using)
+
+    post_migrate.connect(
+        handler, sender=app_config, weak=False, dispatch_uid=f"{app_config.label}.ensure_roles"
+    )

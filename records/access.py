@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth.models import User
+from django.db import connections
+from django.db.models import QuerySet
 
 from records.models import AccessLog
 
@@ -34,3 +36,18 @@ def log_access(
     ]
     AccessLog.objects.bulk_create(rows)
     return len(rows)
+
+
+def log_access_of(learners: QuerySet, *, action: str, what: str, page: str, user: User) -> int:
+    """One access-log row per learner id the queryset's `learner_id` column lists, in
+    one INSERT ... SELECT: an export of every learner (40,000 at the bench's scale)
+    logs them without reading their ids into Python first."""
+    sql, params = learners.order_by().values("learner_id").distinct().query.sql_with_params()
+    connection = connections[learners.db]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'INSERT INTO learner_access_log (learner_id, user_id, "by", action, what, page)'
+            f" SELECT chosen.learner_id, %s, %s, %s, %s, %s FROM ({sql}) chosen",
+            [user.pk, user.get_username(), action, what, page[:300], *params],
+        )
+        return cursor.rowcount

@@ -1,21 +1,4 @@
 from django.apps import AppConfig
-from django.db import router
-from django.db.models.signals import post_migrate
-
-
-def _ensure_records_roles(sender, using, apps=None, **kwargs):
-    from django.contrib.auth.models import Group
-
-    from records.roles import ensure_records_roles
-
-    if not router.allow_migrate_model(using, Group):
-        return
-    if apps is not None:
-        try:
-            apps.get_model("records", "AccessLog")
-        except LookupError:
-            return
-    ensure_records_roles(using=using)
 
 
 class RecordsConfig(AppConfig):
@@ -23,6 +6,8 @@ class RecordsConfig(AppConfig):
     verbose_name = "Learner records and POPIA"
 
     def ready(self):
-        post_migrate.connect(
-            _ensure_records_roles, sender=self, dispatch_uid="records.ensure_records_roles"
-        )
+        from classes.roles import grant_after_migrate
+        from records.roles import ensure_records_roles
+
+        # This app's permissions for the roles, after every migrate (classes/roles.py).
+        grant_after_migrate(self, model="records.AccessLog", ensure=ensure_records_roles)

@@ -97,11 +97,9 @@ def _in_range(dates: DateRange, *, using: str) -> QuerySet[Progression]:
     )
 
 
-def learner_ids(dates: DateRange, *, using: str) -> list[int]:
-    """The learners the export of `dates` lists (for the access log)."""
-    return list(
-        _in_range(dates, using=using).order_by().values_list("learner_id", flat=True).distinct()
-    )
+def in_range(dates: DateRange, *, using: str) -> QuerySet[Progression]:
+    """The progressions the export of `dates` lists (the access log's learners)."""
+    return _in_range(dates, using=using)
 
 
 def active_progressions(dates: DateRange, *, using: str) -> QuerySet[Progression]:

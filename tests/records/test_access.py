@@ -152,3 +152,20 @@ def test_saving_an_incomplete_record_says_what_is_missing(client, office_admin, 
 
     messages = [str(m) for m in response.context["messages"]]
     assert any("not ready to submit to funders: Home language: missing." in m for m in messages)
+
+
+def test_the_regulatory_export_logs_each_learner_once(client, office_admin, client_class):
+    client.force_login(office_admin)
+
+    response = client.get(reverse("reports:regulatory_csv"), {"start": "2026-01-01"})
+    b"".join(response.streaming_content)
+    page = client.get(reverse("reports:regulatory"), {"start": "2026-01-01"})
+
+    assert page.status_code == 200
+    exported = AccessLog.objects.filter(action=AccessLog.Action.EXPORTED)
+    viewed = AccessLog.objects.filter(action=AccessLog.Action.VIEWED)
+    # The client's three learners and the other client's two, each once per request.
+    assert exported.count() == viewed.count() == 5
+    assert exported.values("learner").distinct().count() == 5
+    assert {row.by for row in exported} == {"office"}
+    assert exported.first().page.startswith(reverse("reports:regulatory_csv"))
