@@ -39,15 +39,18 @@ def log_access(
 
 
 def log_access_of(learners: QuerySet, *, action: str, what: str, page: str, user: User) -> int:
-    """One access-log row per learner id the queryset's `learner_id` column lists, in
-    one INSERT ... SELECT: an export of every learner (40,000 at the bench's scale)
-    logs them without reading their ids into Python first."""
-    sql, params = learners.order_by().values("learner_id").distinct().query.sql_with_params()
-    connection = connections[learners.db]
+    """One access-log row per learner id in the queryset's `learner_id` column: an
+    export of every learner (40,000 at the bench's scale) in two statements, the ids
+    read where the queryset reads (the reports' replica), the rows written in one
+    INSERT ... SELECT on the primary, where the log is kept."""
+    ids = list(learners.order_by().values_list("learner_id", flat=True).distinct())
+    connection = connections["default"]
+    if connection.vendor != "postgresql" or not ids:
+        return log_access(learner_ids=ids, action=action, what=what, page=page, user=user)
     with connection.cursor() as cursor:
         cursor.execute(
             'INSERT INTO learner_access_log (learner_id, user_id, "by", action, what, page)'
-            f" SELECT chosen.learner_id, %s, %s, %s, %s, %s FROM ({sql}) chosen",
-            [user.pk, user.get_username(), action, what, page[:300], *params],
+            " SELECT chosen, %s, %s, %s, %s, %s FROM unnest(%s::bigint[]) chosen",
+            [user.pk, user.get_username(), action, what, page[:300], ids],
         )
         return cursor.rowcount

@@ -240,9 +240,8 @@ def regulatory(request):
 @special_report
 def regulatory_csv(request):
     dates = _date_range(request)
-    # One INSERT ... SELECT on the primary, where the log is kept.
     log_access_of(
-        regulatory_report.in_range(dates, using="default"),
+        regulatory_report.in_range(dates, using=reporting_db()),
         action=AccessLog.Action.EXPORTED,
         what=REGULATORY_WHAT,
         page=request.get_full_path(),
