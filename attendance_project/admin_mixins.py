@@ -16,6 +16,21 @@ if TYPE_CHECKING:
     from django.template.response import _TemplateForResponseT
 
 
+class IdentitySearchMixin:
+    """Searching by a learner's ID or passport number only for those who may see them
+    (POPIA, issue 16): otherwise a search would tell whose number it is."""
+
+    IDENTITY_FIELDS = ("id_number", "passport_number")
+    # learners.models.SPECIAL_INFORMATION (the project package imports no app).
+    PERMISSION = "learners.view_special_information"
+
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        if request.user.has_perm(self.PERMISSION):
+            return fields
+        return [f for f in fields if not any(name in f for name in self.IDENTITY_FIELDS)]
+
+
 class ReadOnlyAdminMixin:
     """Rows written only by services (ledger, sessions, histories): view, never edit."""
 

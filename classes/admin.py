@@ -6,6 +6,7 @@ from attendance_project.admin_filters import DateRangeFilter, facilitator_filter
 from attendance_project.admin_lists import LargeTableAdminMixin
 from attendance_project.admin_mixins import (
     CheckedInlineMixin,
+    IdentitySearchMixin,
     KeyedChangeFormMixin,
     ReadOnlyAdminMixin,
     ReadOnlyInlineMixin,
@@ -198,7 +199,9 @@ class EnrolmentHistoryInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(SafeAutocompleteMixin, KeyedChangeFormMixin, admin.ModelAdmin):
+class EnrolmentAdmin(
+    IdentitySearchMixin, SafeAutocompleteMixin, KeyedChangeFormMixin, admin.ModelAdmin
+):
     actions = [end_enrolments]
     inlines = [EnrolmentHistoryInline]
     list_display = ["learner", "klass", "start_date", "end_date", "status"]
@@ -440,7 +443,9 @@ class ClassStatusHistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(LearnerAttendance)
-class LearnerAttendanceAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class LearnerAttendanceAdmin(
+    IdentitySearchMixin, LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+):
     """Per-learner attendance rows, read-only: they change only through the capture
     service. Filtered to "not credited", the office credits them ("credit now")."""
 
@@ -588,7 +593,7 @@ class SessionHistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SessionHistoryChange)
-class SessionHistoryChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class SessionHistoryChangeAdmin(IdentitySearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "entry",
         "learner",

@@ -58,6 +58,10 @@ def _code(verbose_name: str, width: int, code_list: CodeList) -> models.CharFiel
     )
 
 
+# The permission to see special personal information (ID and passport numbers, race,
+# equity code, disability ratings: POPIA, issue 16), declared on Learner below.
+SPECIAL_INFORMATION = "learners.view_special_information"
+
 # The six functional-difficulty ratings, in the SETMIS person file's order.
 RATING_FIELDS = (
     "seeing_rating",

@@ -34,10 +34,13 @@ from learners.models import RATING_FIELDS, Learner
 # learner's first names; the others go in the middle-name field).
 NAME_WIDTHS = {"first": 26, "middle": 50, "surname": 45}
 # The SETMIS validators' characters (upper-cased) and placeholder words.
-NAME_CHARACTERS = re.compile(r"^[A-Z`' -]+$")
+# On the stored value (ASCII only: the files are ASCII; "Straße" upper-cases to ASCII).
+NAME_CHARACTERS = re.compile(r"[A-Za-z`' -]+")
+# The file's alternate-ID field: 20 characters; the validators' letters and digits.
+PASSPORT = re.compile(r"[A-Za-z0-9]{1,20}")
 PLACEHOLDERS_WITHIN = ("UNKNOWN", "AS ABOVE", "SOOS BO", "DELETE", "ONTBREEK")
 PLACEHOLDERS_EXACT = {"N/A", "0", "TEST", "NIL", "NILL", "-", "–", "NA", "U", "NONE", "GEEN"}
-STATSSA_AREA = re.compile(r"^[0-9]{1,20}$")
+STATSSA_AREA = re.compile(r"[0-9]{1,20}")
 
 # The codes every record needs, with the list each comes from.
 REQUIRED_CODES = {
@@ -56,7 +59,10 @@ MISSING = "{label}: missing."
 NOT_IN_LIST = "{label}: {code!r} is not in the code list ({version})."
 NO_LISTS = "The funders' code lists are not loaded (manage.py load_lookups)."
 ANONYMISED = "Anonymised on {day}: no longer submitted."
-NAME_CHARACTERS_WRONG = "{label} {value!r}: only letters, spaces, hyphens and apostrophes."
+NAME_CHARACTERS_WRONG = (
+    "{label} {value!r}: only letters A–Z (no accents), spaces, hyphens and apostrophes."
+)
+PASSPORT_WRONG = "Passport number: letters and digits only, at most 20."
 NAME_PLACEHOLDER = "{label} {value!r}: a placeholder, not a name."
 NAME_TOO_LONG = "{label} {value!r}: longer than the {width} characters the file allows."
 NO_IDENTITY = "SA ID number or passport number: one is required."
@@ -72,10 +78,27 @@ POPI_DATE_FUTURE = "POPI Act status date {day}: in the future."
 STATSSA_WRONG = "STATSSA area code {code!r}: digits only, at most 20."
 
 
+# Special personal information (POPIA s26 and the ID number): the fields whose
+# values only holders of learners.view_special_information may see, and the words a
+# problem with one of them is shown in to everyone else.
+SPECIAL_FIELDS = frozenset(
+    {"id_number", "passport_number", "alternate_id_type", "birth_date", "race", "equity_code",
+     *RATING_FIELDS}
+)  # fmt: skip
+SPECIAL_PROBLEM = "{label}: not ready (special personal information: ask an office admin)."
+
+
 @dataclass(frozen=True)
 class Problem:
     field: str
     message: str
+
+    def shown(self, *, special: bool) -> str:
+        """The message, or for a special field without the permission to see it, the
+        field's name only (the message may hold the ID number or the race)."""
+        if special or self.field not in SPECIAL_FIELDS:
+            return self.message
+        return SPECIAL_PROBLEM.format(label=label(self.field))
 
 
 class CodeBook:
@@ -120,7 +143,7 @@ def _name_problems(field: str, what: str, value: str, width: int) -> list[Proble
     found = []
     if any(word in upper for word in PLACEHOLDERS_WITHIN) or upper in PLACEHOLDERS_EXACT:
         found.append(Problem(field, NAME_PLACEHOLDER.format(label=shown, value=value)))
-    elif not NAME_CHARACTERS.match(upper):
+    elif not NAME_CHARACTERS.fullmatch(value.strip()):
         found.append(Problem(field, NAME_CHARACTERS_WRONG.format(label=shown, value=value)))
     if len(value.strip()) > width:
         found.append(Problem(field, NAME_TOO_LONG.format(label=shown, value=value, width=width)))
@@ -146,6 +169,8 @@ def _identity_problems(learner: Learner, today: datetime.date) -> list[Problem]:
                 )
     elif not learner.birth_date:
         found.append(Problem("birth_date", BIRTH_DATE_MISSING))
+    if learner.passport_number and not PASSPORT.fullmatch(learner.passport_number):
+        found.append(Problem("passport_number", PASSPORT_WRONG))
     kind = learner.alternate_id_type
     if learner.passport_number and not kind:
         found.append(Problem("alternate_id_type", ALTERNATE_TYPE_MISSING))
@@ -194,8 +219,9 @@ def _consistency_problems(learner: Learner, today: datetime.date) -> list[Proble
                 ),
             )
         )
+    # "Other" has no code of its own in the funders' list: either code may be sent.
     expected_gender = GENDER_CODE_FOR.get(learner.gender)
-    if learner.gender_code and learner.gender_code != expected_gender:
+    if learner.gender_code and expected_gender and learner.gender_code != expected_gender:
         found.append(
             Problem(
                 "gender_code",
@@ -211,7 +237,7 @@ def _consistency_problems(learner: Learner, today: datetime.date) -> list[Proble
             Problem("popi_status_date", POPI_DATE_FUTURE.format(day=learner.popi_status_date))
         )
     area = learner.statssa_area_code
-    if area and not STATSSA_AREA.match(area):
+    if area and not STATSSA_AREA.fullmatch(area):
         found.append(Problem("statssa_area_code", STATSSA_WRONG.format(code=area)))
     return found
 

@@ -13,6 +13,9 @@ from records.models import AccessLog
 # What each place shows, as the log words it.
 NAMES_AND_HOURS = "names, employer, enrolments and hours"
 SPECIAL = "ID numbers, population group, disability ratings, funder codes"
+LISTED = "name and ID or passport number, in the learners' list"
+MONTHLY = "name, race and gender, in the class monthly report"
+NOT_READY = "name and what keeps the record from being ready (funder files page)"
 SETMIS_PERSON = "SETMIS person file: identity numbers, names, codes, ratings, POPI status"
 SETMIS_ENROLMENT = "SETMIS enrolment file: identity numbers, programme, dates"
 SUBJECT_ACCESS_FILE = "everything held about the learner"
@@ -38,12 +41,17 @@ def log_access(
     return len(rows)
 
 
-def log_access_of(learners: QuerySet, *, action: str, what: str, page: str, user: User) -> int:
-    """One access-log row per learner id in the queryset's `learner_id` column: an
-    export of every learner (40,000 at the bench's scale) in two statements, the ids
-    read where the queryset reads (the reports' replica), the rows written in one
-    INSERT ... SELECT on the primary, where the log is kept."""
-    ids = list(learners.order_by().values_list("learner_id", flat=True).distinct())
+def log_access_of(
+    learners: QuerySet | Iterable[int], *, action: str, what: str, page: str, user: User
+) -> int:
+    """One access-log row per learner: ids, or a queryset's `learner_id` column (read
+    where the queryset reads: the reports' replica). An export of every learner
+    (40,000 at the bench's scale) is one INSERT ... SELECT unnest on the primary,
+    where the log is kept (learners.access's writer, for the apps below records)."""
+    if isinstance(learners, QuerySet):
+        ids = list(learners.order_by().values_list("learner_id", flat=True).distinct())
+    else:
+        ids = sorted(set(learners))
     connection = connections["default"]
     if connection.vendor != "postgresql" or not ids:
         return log_access(learner_ids=ids, action=action, what=what, page=page, user=user)

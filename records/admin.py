@@ -21,18 +21,12 @@ from records.models import AccessLog
 from records.roles import SUBJECT_ACCESS, may_see_special
 from records.subject_access import subject_access_file
 
-SPECIAL_FIELDS = (
-    "id_number",
-    "passport_number",
-    "alternate_id_type",
-    "birth_date",
-    "race",
-    "equity_code",
-    *RATING_FIELDS,
-)
 # The code lists for the changelist's "ready" column, read once per request (a
 # context variable: the admin instance is shared by every thread).
 _LIST_BOOK: ContextVar[CodeBook | None] = ContextVar("learner_list_book", default=None)
+# Whether the user rendering the form may see special information: the readiness
+# list words a special field's problem without its value otherwise.
+_SPECIAL: ContextVar[bool] = ContextVar("learner_form_special", default=False)
 NOT_READY_SAVED = "{learner} is saved, but not ready to submit to funders: {problems}"
 ONE_LEARNER = "Choose one learner for a subject-access file."
 
@@ -173,7 +167,9 @@ class LearnerAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
             return "Ready: nothing missing."
         return format_html(
             "Not ready:<ul>{}</ul>",
-            format_html_join("", "<li>{}</li>", ((p.message,) for p in found)),
+            format_html_join(
+                "", "<li>{}</li>", ((p.shown(special=_SPECIAL.get()),) for p in found)
+            ),
         )
 
     @admin.display(description="ready", boolean=True)
@@ -188,9 +184,21 @@ class LearnerAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
             # The rows are rendered here, while the code lists are set.
             if hasattr(response, "render"):
                 response.render()
-            return response
         finally:
             _LIST_BOOK.reset(token)
+        # The list shows ID numbers to those who may see them: each learner listed is
+        # a view of their special information.
+        shown = getattr(response, "context_data", None) or {}
+        changelist = shown.get("cl")
+        if changelist is not None and may_see_special(request.user):
+            access.log_access(
+                learner_ids=[learner.pk for learner in changelist.result_list],
+                action=AccessLog.Action.VIEWED,
+                what=access.LISTED,
+                page=request.path,
+                user=request.user,
+            )
+        return response
 
     def save_model(self, request, obj, form, change):
         if obj.lookup_version_id is None:
@@ -200,15 +208,33 @@ class LearnerAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         if found:
             self.message_user(
                 request,
-                NOT_READY_SAVED.format(learner=obj, problems="; ".join(p.message for p in found)),
+                NOT_READY_SAVED.format(
+                    learner=obj,
+                    problems="; ".join(
+                        p.shown(special=may_see_special(request.user)) for p in found
+                    ),
+                ),
                 messages.WARNING,
             )
 
     # --- POPIA: every view logged; the subject-access file ---------------------------
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and response.status_code == 200:
+    def has_change_permission(self, request, obj=None):
+        # An anonymised record stays as the retention run left it: a form opened
+        # before the run cannot write the names back.
+        if obj is not None and obj.anonymised_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        token = _SPECIAL.set(may_see_special(request.user))
+        try:
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render"):
+                response.render()
+        finally:
+            _SPECIAL.reset(token)
+        if object_id and request.method == "GET" and response.status_code == 200:
             learner = self.get_object(request, object_id)
             if learner is not None:
                 access.log_access(
@@ -217,7 +243,9 @@ class LearnerAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
                     what=access.SPECIAL
                     if may_see_special(request.user)
                     else access.NAMES_AND_HOURS,
-                    page=request.get_full_path(),
+                    # The path only: a query string may carry a search for an ID
+                    # number, which an append-only log would keep for ever.
+                    page=request.path,
                     user=request.user,
                 )
         return response
@@ -229,7 +257,7 @@ class LearnerAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
             self.message_user(request, ONE_LEARNER, messages.ERROR)
             return None
         (learner,) = learners
-        body = subject_access_file(learner=learner, user=request.user, page=request.get_full_path())
+        body = subject_access_file(learner=learner, user=request.user, page=request.path)
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
         stamp = datetime.date.isoformat(timezone.localdate())
         response["Content-Disposition"] = (
@@ -239,7 +267,8 @@ class LearnerAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         return response
 
     def has_subject_access_permission(self, request):
-        return request.user.has_perm(SUBJECT_ACCESS)
+        # The file holds the ID number and the race: the special permission too.
+        return request.user.has_perm(SUBJECT_ACCESS) and may_see_special(request.user)
 
 
 @admin.register(AccessLog)

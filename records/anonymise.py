@@ -17,6 +17,8 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import DateField, F, Max, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Greatest, NullIf
@@ -102,12 +104,16 @@ def inactive_learners(*, today: datetime.date, years: int) -> list[Inactive]:
     return [Inactive(learner, learner.last_activity) for learner in rows]
 
 
-def anonymise(*, learner_id: int, by: str) -> bool:
+def anonymise(*, learner_id: int, by: str, before: datetime.date) -> bool:
     """Remove the learner's identity (one transaction, the learner row locked);
-    False when someone else did it meanwhile."""
+    False when someone else did it meanwhile, or when the learner had activity since
+    the list was made (a capture while the run went on): checked under the lock."""
     with transaction.atomic():
         learner = Learner.objects.select_for_update().get(pk=learner_id)
         if learner.anonymised_at is not None:
+            return False
+        still: Any = with_last_activity(Learner.objects.filter(pk=learner_id))
+        if not still.filter(last_activity__lt=before).exists():
             return False
         learner.first_names = ANONYMISED_FIRST_NAMES
         learner.surname = f"Learner {learner.pk}"
@@ -122,6 +128,10 @@ def anonymise(*, learner_id: int, by: str) -> bool:
             absence_remark=REMOVED_REMARK
         )
         Progression.objects.filter(learner=learner).exclude(notes="").update(notes="")
+        # The admin's history of changes names the learner in each entry's title.
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Learner), object_id=str(learner.pk)
+        ).update(object_repr=str(learner)[:200])
         access.log_access(
             learner_ids=[learner.pk],
             action=AccessLog.Action.ANONYMISED,

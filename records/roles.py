@@ -10,8 +10,8 @@ without these. Facilitators get none of it: they see names and hours only.
 from django.apps import apps as global_apps
 
 from classes.roles import OFFICE_ADMINS, grant_permissions
+from learners.models import SPECIAL_INFORMATION
 
-SPECIAL_INFORMATION = "learners.view_special_information"
 SUBJECT_ACCESS = "records.produce_subject_access"
 
 OFFICE_ADMIN_PERMISSIONS = {

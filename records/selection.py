@@ -66,5 +66,15 @@ def funder_files(selection: Selection, *, today: datetime.date) -> FunderFiles:
         else:
             result.ready.append(learner)
     ready_ids = {learner.pk for learner in result.ready}
-    result.progressions = [p for p in progressions if p.learner_id in ready_ids]
+    # One enrolment record per learner and qualification (the file's key): a learner
+    # enrolled twice on one programme (re-enrolled after a break) is sent with the
+    # latest start.
+    latest: dict[tuple[int, str], Progression] = {}
+    for p in progressions:
+        if p.learner_id in ready_ids:
+            key = (p.learner_id, p.programme.saqa_qualification_id)
+            if key not in latest or (p.start_date, p.pk) > (latest[key].start_date, latest[key].pk):
+                latest[key] = p
+    result.progressions = [p for p in progressions if latest.get(
+        (p.learner_id, p.programme.saqa_qualification_id)) is p]  # fmt: skip
     return result

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from classes.models import Enrolment, LearnerAttendance
+from classes.models import Enrolment, LearnerAttendance, SessionHistoryChange
 from learners.models import Learner
 from progression.models import HoursLog, Progression, ProgressionStatusChange
 from records import access
@@ -74,6 +74,26 @@ def subject_access_data(learner: Learner) -> dict:
             }
             for a in attendance
         ],
+        "attendance_changes": _rows(
+            SessionHistoryChange.objects.filter(learner=learner).order_by(
+                "entry__changed_at", "id"
+            ),
+            [
+                "entry__session__klass__code",
+                "entry__session__session_date",
+                "entry__action",
+                "entry__reason",
+                "entry__changed_at",
+                "hours_before",
+                "hours_after",
+                "page_before",
+                "page_after",
+                "reason_before",
+                "reason_after",
+                "remark_before",
+                "remark_after",
+            ],
+        ),  # fmt: skip
         "hours_log": _rows(
             HoursLog.objects.filter(learner=learner).order_by("log_date", "id"),
             ["log_date", "hours_trained", "hours_present", "source", "notes", "created_at"],

@@ -41,6 +41,14 @@ def funder_files_page(request):
     wanted = request.GET.get("download")
     if wanted in FILES and files.ready:
         return _download(request, wanted, files, today)
+    # The not-ready list names the learners and what is wrong with their records.
+    access.log_access(
+        learner_ids=[learner.pk for learner, _ in files.not_ready],
+        action=AccessLog.Action.VIEWED,
+        what=access.NOT_READY,
+        page=request.path,
+        user=request.user,
+    )
     context = {"form": form, "files": files, "downloads": list(FILES)}
     return render(request, "records/funder_files.html", context)
 

@@ -3,12 +3,12 @@ resolutions are recorded on the excessive-hours report, through the service)."""
 
 from django.contrib import admin
 
-from attendance_project.admin_mixins import ReadOnlyAdminMixin
+from attendance_project.admin_mixins import IdentitySearchMixin, ReadOnlyAdminMixin
 from reports.models import ExcessiveHoursResolution
 
 
 @admin.register(ExcessiveHoursResolution)
-class ExcessiveHoursResolutionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ExcessiveHoursResolutionAdmin(IdentitySearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["progression", "kind", "hours_trained", "resolved_by", "resolved_at"]
     list_filter = ["kind", "resolved_at"]
     list_select_related = ["progression__learner", "progression__programme", "resolved_by"]

@@ -20,6 +20,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from classes.registers.sheets import MonthSheet, SessionSheet
+from learners.models import SPECIAL_INFORMATION
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 STYLESHEET = ASSETS / "register.css"
@@ -62,7 +63,6 @@ def render_pdf(
 
 # Identity numbers are special personal information (POPIA, issue 16): printed only
 # for those who hold the permission to see them, never for facilitators.
-SPECIAL_INFORMATION = "learners.view_special_information"
 
 
 def _context(sheet, printed_by) -> dict:

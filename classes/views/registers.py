@@ -30,6 +30,8 @@ from classes.services import NotAllowed
 from classes.services.signed_registers import SignedRegisterRefused, upload_signed_register
 from classes.views.forms import detail_url
 from classes.views.pages import session_page
+from learners import access
+from learners.models import SPECIAL_INFORMATION
 from submissions.http import replay_response, submitted_key
 from submissions.keys import AlreadySubmitted, InvalidSubmission
 
@@ -55,6 +57,19 @@ def pdf_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def _log_identity_printed(request, learner_ids: list[int]) -> None:
+    """A register printed with identity numbers (for those who may see them) is an
+    export of each listed learner's special information (POPIA, issue 16)."""
+    if request.user.has_perm(SPECIAL_INFORMATION):
+        access.record(
+            learner_ids,
+            action=access.EXPORTED,
+            what=access.REGISTER,
+            page=request.path,
+            user=request.user,
+        )
+
+
 @login_required
 @require_GET
 def register_pdf(request, class_id: int, session_date: datetime.date):
@@ -63,6 +78,7 @@ def register_pdf(request, class_id: int, session_date: datetime.date):
     if sheet is None:
         raise Http404(NO_SESSION)
     content = _pdf().session_register_pdf(sheet, printed_by=request.user)
+    _log_identity_printed(request, [line.learner.pk for line in sheet.lines])
     return pdf_response(content, f"register-{klass.code}-{session_date:%Y-%m-%d}.pdf")
 
 
@@ -74,6 +90,7 @@ def month_register(request, class_id: int):
     year, month = parse_month(request.GET.get("month")) or (today.year, today.month)
     sheet = month_sheet(klass=klass, year=year, month=month)
     content = _pdf().month_register_pdf(sheet, printed_by=request.user)
+    _log_identity_printed(request, [line.learner.pk for line in sheet.lines])
     return pdf_response(content, f"register-{klass.code}-{year:04d}-{month:02d}.pdf")
 
 

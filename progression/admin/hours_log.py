@@ -24,10 +24,11 @@ from attendance_project.admin_filters import (
     selected_only_filter,
 )
 from attendance_project.admin_lists import LargeTableAdminMixin, filtered_queryset
-from attendance_project.admin_mixins import ReadOnlyAdminMixin
+from attendance_project.admin_mixins import IdentitySearchMixin, ReadOnlyAdminMixin
 from attendance_project.csv_export import FORMULA_REGEX, copy_csv_response, csv_response
 from attendance_project.parsing import parse_id
-from learners.models import Learner
+from learners import access
+from learners.models import SPECIAL_INFORMATION, Learner
 from progression.forms import ManualHoursForm
 from progression.models import HoursLog
 from progression.services import (
@@ -70,7 +71,6 @@ EXPORT_COLUMNS = [
 ]
 # Special personal information (POPIA, issue 16): exported only for those who may see it.
 IDENTITY_COLUMNS = {"learner__id_number", "learner__passport_number"}
-SPECIAL_INFORMATION = "learners.view_special_information"
 EXPORT_CHUNK_SIZE = 2000
 # Columns a person typed (names, codes, notes): only these can smuggle a spreadsheet
 # formula, so only these pass through the CSV formula guard.
@@ -100,7 +100,9 @@ LearnerFilter = selected_only_filter(
 
 
 @admin.register(HoursLog)
-class HoursLogAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class HoursLogAdmin(
+    IdentitySearchMixin, LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+):
     """The ledger, read-only: rows are added by ProgressionService and never changed.
 
     What needs the classes app above this one (the class filter, the links to the
@@ -221,7 +223,19 @@ class HoursLogAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Export selected rows to CSV")
     def export_csv(self, request, queryset):
-        return export_response(queryset, columns=export_columns(request.user))
+        return self._export(request, queryset)
+
+    def _export(self, request, queryset):
+        columns = export_columns(request.user)
+        if columns is EXPORT_COLUMNS:  # with the identity numbers: logged (POPIA)
+            access.record(
+                queryset,
+                action=access.EXPORTED,
+                what=access.HOURS_LOG,
+                page=request.path,
+                user=request.user,
+            )
+        return export_response(queryset, columns=columns)
 
     def export_view(self, request):
         """Every row the list's current filters and search select, as CSV."""
@@ -231,7 +245,7 @@ class HoursLogAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             queryset = filtered_queryset(self, request)
         except IncorrectLookupParameters:
             return redirect(reverse("admin:progression_hourslog_changelist") + "?e=1")
-        return export_response(queryset, columns=export_columns(request.user))
+        return self._export(request, queryset)
 
     def manual_hours_view(self, request):
         # The ledger's add permission is the right to credit hours by hand.

@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from attendance_project.admin_filters import DateRangeFilter, facilitator_filter
-from attendance_project.admin_mixins import ReadOnlyInlineMixin
+from attendance_project.admin_mixins import IdentitySearchMixin, ReadOnlyInlineMixin
 from attendance_project.parsing import safe_filename
 from attendance_project.svg import progress_bar
 from progression.admin.hours_log import hours
@@ -49,7 +49,7 @@ class HoursLogInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(Progression)
-class ProgressionAdmin(admin.ModelAdmin):
+class ProgressionAdmin(IdentitySearchMixin, admin.ModelAdmin):
     list_display = [
         "learner",
         "programme_code",

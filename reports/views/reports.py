@@ -22,7 +22,7 @@ from attendance_project.db import reporting_db
 from attendance_project.parsing import parse_choice, parse_date, parse_id, parse_month
 from classes.models import Class
 from classes.overview import shift_month
-from learners.models import Client
+from learners.models import SPECIAL_INFORMATION, Client
 from progression.models import Progression
 from records.access import log_access, log_access_of
 from records.models import AccessLog
@@ -35,8 +35,7 @@ from reports.class_search import SEARCH_MAX_LENGTH, SEARCH_TOO_LONG, ClassSearch
 from reports.common import ROWS_PER_PAGE, class_choices
 from reports.models import RECORD_RESOLUTION, VIEW_REPORTS
 
-# POPIA (issue 16): ID numbers and race only for those who hold this permission.
-SPECIAL_INFORMATION = "learners.view_special_information"
+MONTHLY_WHAT = "class monthly report: names, race, gender, hours"
 REGULATORY_WHAT = "regulatory export: ID numbers, race, gender, programmes, hours"
 CLASS_NOT_FOUND = "There is no class with that id; search for the class."
 
@@ -163,9 +162,23 @@ def _class_monthly(request):
     return report, class_id, datetime.date(year, month, 1)
 
 
+def _log_race_shown(request, report, action: str = AccessLog.Action.VIEWED) -> None:
+    """The class monthly report shows race to those who may see it: a view (or, as
+    CSV, an export) of each listed learner's special information (POPIA)."""
+    if report is not None and request.user.has_perm(SPECIAL_INFORMATION):
+        log_access(
+            learner_ids=[row.learner.pk for row in report.rows],
+            action=action,
+            what=MONTHLY_WHAT,
+            page=request.path,
+            user=request.user,
+        )
+
+
 @staff_report
 def class_monthly(request):
     report, class_id, month = _class_monthly(request)
+    _log_race_shown(request, report)
     context = {
         "report": report,
         "class_id": class_id,
@@ -191,6 +204,7 @@ def class_monthly_csv(request):
     report, _, month = _class_monthly(request)
     if report is None:
         raise Http404(CLASS_NOT_FOUND)
+    _log_race_shown(request, report, AccessLog.Action.EXPORTED)
     return csv_response(
         f"class-{report.klass.code}-{month:%Y-%m}.csv",
         [monthly_report.CSV_TITLE],

@@ -43,7 +43,7 @@ def test_a_wrong_check_digit_a_placeholder_name_and_no_equity_code_are_each_name
         ({"first_names": "Thandi As Above"}, "Middle names 'As Above': a placeholder, not a name."),
         (
             {"surname": "Dlamini2"},
-            "Surname 'Dlamini2': only letters, spaces, hyphens and apostrophes.",
+            "Surname 'Dlamini2': only letters A–Z (no accents), spaces, hyphens and apostrophes.",
         ),
         (
             {"surname": "X" * 46},
@@ -111,3 +111,55 @@ def test_a_new_version_of_the_lists_leaves_old_records_valid(tmp_path):
     assert reasons(learner) == []  # coded against the first version
     newer = ReadyLearnerFactory(home_language_code="SASL", lookup_version=version)
     assert reasons(newer) == ["Home language: 'SASL' is not in the code list (SETMIS next)."]
+
+
+@pytest.mark.parametrize("surname", ["Straße", "Aylın", "Zoë"])
+def test_a_name_outside_ascii_is_not_ready_even_when_it_upper_cases_to_ascii(surname):
+    learner = ReadyLearnerFactory(id_number="8001015009087", surname=surname)
+    assert reasons(learner) == [
+        f"Surname {surname!r}: only letters A–Z (no accents), spaces, hyphens and apostrophes."
+    ]
+
+
+@pytest.mark.parametrize("passport", ["AB-1234", "A" * 21, "№12345"])
+def test_a_passport_number_the_file_cannot_carry_is_named(passport):
+    learner = ReadyLearnerFactory(
+        id_number=None,
+        passport_number=passport,
+        alternate_id_type="527",
+        birth_date=datetime.date(1991, 5, 4),
+    )
+    assert reasons(learner) == ["Passport number: letters and digits only, at most 20."]
+
+
+@pytest.mark.parametrize("code", ["F", "M"])
+def test_gender_other_may_be_sent_with_either_code(code):
+    learner = ReadyLearnerFactory(id_number="8001015009087", gender="other", gender_code=code)
+    assert reasons(learner) == []
+
+
+def test_a_changed_list_under_the_same_version_is_refused(tmp_path):
+    from django.core.management import CommandError
+
+    data = json.loads(SHIPPED.read_text())
+    data["lists"]["gender"].append({"code": "X", "description": "Another"})
+    path = tmp_path / "same-version.json"
+    path.write_text(json.dumps(data))
+
+    with pytest.raises(CommandError, match="differ from the loaded ones"):
+        load(path)
+    assert LookupVersion.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_first_load_stamps_the_learners_coded_before_it():
+    from learners.lookups import LookupCode
+    from tests.factories import LearnerFactory
+
+    LookupCode.objects.all().delete()
+    LookupVersion.objects.all().delete()
+    earlier = LearnerFactory()
+    version, created = load()
+    earlier.refresh_from_db()
+    assert created
+    assert earlier.lookup_version == version

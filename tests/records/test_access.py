@@ -169,3 +169,67 @@ def test_the_regulatory_export_logs_each_learner_once(client, office_admin, clie
     assert exported.values("learner").distinct().count() == 5
     assert {row.by for row in exported} == {"office"}
     assert exported.first().page.startswith(reverse("reports:regulatory_csv"))
+
+
+def test_without_the_permission_readiness_names_the_field_not_the_number(
+    client, plain_office_admin, client_class
+):
+    wrong = client_class[1]["wrong_id"]
+    client.force_login(plain_office_admin)
+
+    page = client.get(change_url(wrong)).content.decode()
+
+    assert wrong.id_number not in page
+    assert "SA ID number: not ready (special personal information: ask an office admin)." in page
+
+
+def test_an_anonymised_learner_cannot_be_edited_back(client, office_admin, learner):
+    from django.utils import timezone
+
+    from learners.models import Learner
+
+    Learner.objects.filter(pk=learner.pk).update(anonymised_at=timezone.now())
+    client.force_login(office_admin)
+
+    response = client.post(change_url(learner), {"first_names": "Back", "surname": "Again"})
+
+    assert response.status_code == 403
+    learner.refresh_from_db()
+    assert learner.first_names != "Back"
+
+
+def test_identity_searches_need_the_permission(rf, plain_office_admin, admin_user):
+    from django.contrib import admin
+
+    from progression.models import HoursLog
+
+    model_admin = admin.site._registry[HoursLog]
+    request = rf.get("/")
+    request.user = plain_office_admin
+    assert not [f for f in model_admin.get_search_fields(request) if "id_number" in f]
+    request.user = admin_user
+    assert [f for f in model_admin.get_search_fields(request) if "id_number" in f]
+
+
+def test_printed_registers_and_the_hours_log_csv_log_who_they_showed(
+    client, office_admin, learner, own_facilitator
+):
+    from tests.classes.conftest import capture_monday
+
+    klass = learner.enrolments.get().klass
+    capture_monday(klass, own_facilitator, hours=("3", "2", "0"), pages=("4", "5", ""))
+    client.force_login(office_admin)
+
+    client.get(reverse("classes:register_pdf", args=[klass.pk, MONDAY]))
+    response = client.get(reverse("admin:progression_hourslog_export"))
+    b"".join(response.streaming_content) if response.streaming else response.content
+
+    rows = AccessLog.objects.filter(action=AccessLog.Action.EXPORTED)
+    assert sorted(rows.values_list("what", flat=True)) == sorted(
+        ["name and ID or passport number, on the printed register"] * 3
+        + ["name and ID or passport number, in the hours-log CSV"] * 3
+    )
+    # The facilitator's register has no ID numbers and is not logged.
+    client.force_login(own_facilitator)
+    client.get(reverse("classes:register_pdf", args=[klass.pk, MONDAY]))
+    assert AccessLog.objects.filter(action=AccessLog.Action.EXPORTED).count() == 6

@@ -104,3 +104,35 @@ def test_bad_arguments_are_refused(db):
 def test_the_cutoff_of_29_february():
     assert cutoff(today=datetime.date(2032, 2, 29), years=5) == datetime.date(2027, 2, 28)
     assert cutoff(today=datetime.date(2031, 12, 31), years=5) == datetime.date(2026, 12, 31)
+
+
+def test_activity_since_the_list_was_made_keeps_the_learner(captured):
+    from records.anonymise import anonymise
+
+    _, learners = captured
+    # Listed as inactive before 2026-03-01, but the 2 March session is after that.
+    assert not anonymise(
+        learner_id=learners["ready"].pk, by="test", before=datetime.date(2026, 3, 1)
+    )
+    learners["ready"].refresh_from_db()
+    assert learners["ready"].anonymised_at is None
+
+
+def test_the_admin_history_no_longer_names_the_learner(captured, office_admin):
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    _, learners = captured
+    dlamini = learners["ready"]
+    LogEntry.objects.create(
+        user=office_admin,
+        content_type=ContentType.objects.get_for_model(Learner),
+        object_id=str(dlamini.pk),
+        object_repr=str(dlamini),
+        action_flag=CHANGE,
+    )
+
+    run("--years", "5", "--today", "2031-03-03")
+
+    (entry,) = LogEntry.objects.filter(object_id=str(dlamini.pk))
+    assert entry.object_repr == f"Anonymised Learner {dlamini.pk}"

@@ -7,7 +7,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from learners.lookups import CodeList, LookupCode, LookupVersion
+from learners.models import Learner
 
+CHANGED_WITHOUT_NEW_VERSION = (
+    "The code lists of version {version!r} differ from the loaded ones: a changed list "
+    'is a new version (change "version" in the file); nothing was loaded.'
+)
 SHIPPED = Path(__file__).resolve().parents[2] / "data" / "setmis_lookups.json"
 
 
@@ -22,17 +27,24 @@ def load(path: Path = SHIPPED) -> tuple[LookupVersion, bool]:
         version, created = LookupVersion.objects.get_or_create(
             version=data["version"], defaults={"source": data["source"]}
         )
+        wanted = {
+            (code_list, row["code"], row["description"])
+            for code_list, rows in data["lists"].items()
+            for row in rows
+        }
         if created:
             LookupCode.objects.bulk_create(
-                LookupCode(
-                    version=version,
-                    code_list=code_list,
-                    code=row["code"],
-                    description=row["description"],
-                )
-                for code_list, rows in data["lists"].items()
-                for row in rows
+                LookupCode(version=version, code_list=code_list, code=code, description=words)
+                for code_list, code, words in sorted(wanted)
             )
+            # Learners coded before any list was loaded (the migration filled their
+            # equity and gender codes) follow this first version from now on.
+            if LookupVersion.objects.count() == 1:
+                Learner.objects.filter(lookup_version__isnull=True).update(lookup_version=version)
+        else:
+            held = set(version.codes.values_list("code_list", "code", "description"))
+            if held != wanted:
+                raise CommandError(CHANGED_WITHOUT_NEW_VERSION.format(version=version.version))
     return version, created
 
 

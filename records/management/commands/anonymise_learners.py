@@ -41,5 +41,5 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write("Dry run: nothing changed.")
             return
-        done = sum(anonymise(learner_id=row.learner.pk, by=COMMAND) for row in found)
+        done = sum(anonymise(learner_id=row.learner.pk, by=COMMAND, before=before) for row in found)
         self.stdout.write(self.style.SUCCESS(f"Anonymised {done} learner(s)."))
