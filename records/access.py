@@ -18,6 +18,7 @@ MONTHLY = "name, race and gender, in the class monthly report"
 NOT_READY = "name and what keeps the record from being ready (funder files page)"
 SETMIS_PERSON = "SETMIS person file: identity numbers, names, codes, ratings, POPI status"
 SETMIS_ENROLMENT = "SETMIS enrolment file: identity numbers, programme, dates"
+SETMIS_BOTH = "SETMIS person and enrolment files (zip)"
 SUBJECT_ACCESS_FILE = "everything held about the learner"
 ANONYMISED_FIELDS = "names, identity numbers, date of birth, language, area, ratings, remarks"
 

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from classes.models import Enrolment, LearnerAttendance
 from learners.models import RATING_FIELDS, Learner
+from learners.signals import learner_anonymised
 from progression.models import HoursLog, Progression
 from records import access
 from records.models import AccessLog
@@ -115,6 +116,7 @@ def anonymise(*, learner_id: int, by: str, before: datetime.date) -> bool:
         still: Any = with_last_activity(Learner.objects.filter(pk=learner_id))
         if not still.filter(last_activity__lt=before).exists():
             return False
+        old_name = str(learner)
         learner.first_names = ANONYMISED_FIRST_NAMES
         learner.surname = f"Learner {learner.pk}"
         learner.id_number = None
@@ -132,6 +134,8 @@ def anonymise(*, learner_id: int, by: str, before: datetime.date) -> bool:
         LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Learner), object_id=str(learner.pk)
         ).update(object_repr=str(learner)[:200])
+        # The apps above (the alerts) take the name out of their texts.
+        learner_anonymised.send(sender=Learner, learner=learner, old_name=old_name)
         access.log_access(
             learner_ids=[learner.pk],
             action=AccessLog.Action.ANONYMISED,

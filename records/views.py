@@ -3,6 +3,10 @@ files of the ready learners (every download logged per learner)."""
 
 from __future__ import annotations
 
+import io
+import zipfile
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -39,6 +43,8 @@ def funder_files_page(request):
     )
     files = funder_files(selection, today=today)
     wanted = request.GET.get("download")
+    if wanted == "both" and files.ready:
+        return _both(request, files, today)
     if wanted in FILES and files.ready:
         return _download(request, wanted, files, today)
     # The not-ready list names the learners and what is wrong with their records.
@@ -53,12 +59,38 @@ def funder_files_page(request):
     return render(request, "records/funder_files.html", context)
 
 
+def _records(wanted: str, files, today) -> list[str]:
+    if wanted == "person":
+        return [setmis.person_record(learner, today=today) for learner in files.ready]
+    return [setmis.enrolment_record(p, today=today) for p in files.progressions]
+
+
+def _both(request, files, today) -> HttpResponse:
+    """Both files in one zip, from one reading of the records: every enrolment record
+    has its person record (two downloads could straddle an edit)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for wanted, (number, _) in FILES.items():
+            archive.writestr(
+                setmis.file_name(number, today), setmis.file_bytes(_records(wanted, files, today))
+            )
+    access.log_access(
+        learner_ids=[learner.pk for learner in files.ready],
+        action=AccessLog.Action.EXPORTED,
+        what=access.SETMIS_BOTH,
+        page=request.get_full_path(),
+        user=request.user,
+    )
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    name = f"{settings.SETMIS_SETA_CODE}_0006_v001_{setmis.ymd(today)}.zip"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def _download(request, wanted: str, files, today) -> HttpResponse:
     number, what = FILES[wanted]
-    if wanted == "person":
-        records = [setmis.person_record(learner, today=today) for learner in files.ready]
-    else:
-        records = [setmis.enrolment_record(p, today=today) for p in files.progressions]
+    records = _records(wanted, files, today)
     access.log_access(
         learner_ids=[learner.pk for learner in files.ready],
         action=AccessLog.Action.EXPORTED,

@@ -136,3 +136,31 @@ def test_the_admin_history_no_longer_names_the_learner(captured, office_admin):
 
     (entry,) = LogEntry.objects.filter(object_id=str(dlamini.pk))
     assert entry.object_repr == f"Anonymised Learner {dlamini.pk}"
+
+
+def test_the_alerts_about_the_learner_lose_the_name(captured, office_admin):
+    from alerts.models import Alert, Delivery, Rule
+    from alerts.rules import progression_subject
+
+    klass, learners = captured
+    dlamini = learners["ready"]
+    name = str(dlamini)
+    alert = Alert.objects.create(
+        rule=Rule.AT_RISK,
+        subject=progression_subject(Progression.objects.get(learner=dlamini).pk),
+        period="1",
+        recipient=office_admin,
+        klass=klass,
+        title=f"{name} ({klass.code}) is at risk",
+        body=f"{name} in {klass.code} is at risk: attendance 50 %.",
+        link="/",
+        delivery=Delivery.EMAIL,
+        status=Alert.Status.SENT,
+        sent_at=datetime.datetime(2026, 3, 3, 19, 0, tzinfo=datetime.UTC),
+    )
+
+    run("--years", "5", "--today", "2031-03-03")
+
+    alert.refresh_from_db()
+    assert name not in alert.title + alert.body
+    assert alert.title == f"Anonymised Learner {dlamini.pk} ({klass.code}) is at risk"

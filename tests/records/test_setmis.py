@@ -220,3 +220,26 @@ def test_facilitators_and_admins_without_the_permission_are_refused(
     )
     client.force_login(office_admin)
     assert client.get(reverse("records:funder_files")).status_code == 403
+
+
+@pytest.mark.usefixtures("provider")
+def test_both_files_in_one_zip_from_one_reading(client, office_admin, client_class):
+    import io
+    import zipfile
+
+    klass, _ = client_class
+    response = download(client, office_admin, "both", klass=klass.pk)
+
+    assert response["Content-Type"] == "application/zip"
+    assert 'filename="SERV_0006_v001_20260304.zip"' in response["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert sorted(archive.namelist()) == [
+        "SERV_0006_400_v001_20260304.dat",
+        "SERV_0006_501_v001_20260304.dat",
+    ]
+    person = archive.read("SERV_0006_400_v001_20260304.dat").decode("ascii").split("\r\n")[:-1]
+    enrolment = archive.read("SERV_0006_501_v001_20260304.dat").decode("ascii").split("\r\n")
+    people = {line[:15] for line in person}
+    assert {line[:15] for line in enrolment[:-1]} == people
+    assert len(people) == 2
+    assert AccessLog.objects.filter(action="exported").count() == 2
