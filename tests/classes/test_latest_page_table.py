@@ -90,7 +90,7 @@ def test_corrections_and_voids_move_the_stored_page_back(own_facilitator, admin_
     assert_stored_as_defined()
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("now")
 def test_direct_sql_on_the_attendance_rows_is_followed(own_facilitator):
     klass = report_class(own_facilitator, surnames=("Dlamini", "Nkosi"))
     dlamini, nkosi = learner_ids(klass)
@@ -280,7 +280,7 @@ def test_the_sqlite_triggers_follow_the_same_rules():
     assert pages() == before
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("now")
 def test_check_hours_names_a_stored_page_that_drifted_and_fix_rebuilds_it(own_facilitator):
     from io import StringIO
 
