@@ -30,9 +30,10 @@ from classes.selectors import schedule_spec
 from classes.services.capture import ALREADY_RECORDED
 from classes.views import CAPTURED_MESSAGE
 from progression.models import HoursLog, Progression
-from tests.conftest import assert_ledger_consistent
+from tests.conftest import NOW, assert_ledger_consistent
 from tests.database import database_url
 from tests.factories import PASSWORD, EnrolmentFactory, ScheduleFactory, UserFactory
+from tests.processes import pinned_clock_env
 from tests.threads import fire_at_once
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -54,8 +55,10 @@ SUBMISSION_KEY = re.compile(r'name="submission_key" value="([^"]+)"')
 @pytest.fixture
 def app_servers(transactional_db, collected_static, tmp_path):
     """Two gunicorn servers on the test database; stopped afterwards, also on failure."""
-    # Each request gets its own connection: nothing outlives the test database.
+    # Each request gets its own connection: nothing outlives the test database. The
+    # servers' clock starts at the test's pinned instant (libfaketime).
     env = servers.app_env(database_url(), collected_static, CONN_MAX_AGE="0")
+    env |= pinned_clock_env(NOW)
     started = []
     with contextlib.ExitStack() as stack:
         for name in ("server-a", "server-b"):
@@ -197,21 +200,14 @@ def production_password_hashing(settings):
 SINCE_DAYS = 14
 
 
-def real_today() -> datetime.date:
-    """The machine's local date, read once per test: the gunicorn servers run in other
-    processes, where the test's clock cannot be pinned, so this test is dated from the
-    real calendar and keeps clear of its edges (see the dates it captures). `make
-    test-at CLOCK=...` (libfaketime) moves the servers' clock with the test's, which is
-    how this test is run on the 1st of a month and on 31 December."""
-    return timezone.localdate()
-
-
 @pytest.fixture
-def live_class(production_password_hashing, transactional_db):
+def live_class(production_password_hashing, transactional_db, time_machine):
     """A class meeting every day for two hours since two weeks ago, three learners,
-    a facilitator and a backup facilitator. Dated from the real today: the servers
-    run in other processes, where the test's clock cannot be frozen."""
-    today = real_today()
+    a facilitator and a backup facilitator, on Wednesday 4 March 2026 at 14:00: this
+    process's clock pinned there (time-machine, ticking), the servers' started there
+    (libfaketime, app_servers), whatever the machine's calendar says."""
+    time_machine.move_to(NOW, tick=True)
+    today = timezone.localdate()
     facilitator = UserFactory(first_name="Thandi", last_name="Mokoena")
     backup = UserFactory(first_name="Pieter", last_name="Botha")
     schedule = ScheduleFactory(
@@ -231,9 +227,7 @@ def test_captures_fired_at_two_servers_at_once_are_recorded_once_per_session(
     app_servers, live_class
 ):
     # The last sessions before yesterday that can be recorded (a public holiday in the
-    # last fortnight is blocked, so the dates come from the schedule engine). Before
-    # yesterday, not today: the servers keep the machine's clock, and a run that
-    # crosses midnight (31 December 23:59 included) must find the same dates past.
+    # last fortnight is blocked, so the dates come from the schedule engine).
     yesterday = live_class.schedule.start_date + datetime.timedelta(days=SINCE_DAYS - 1)
     planned = expand(schedule_spec(live_class))
     dates = [p.date for p in planned if p.date < yesterday and p.blocked_reason is None][-SESSIONS:]
@@ -315,6 +309,8 @@ def test_captures_fired_at_two_servers_at_once_are_recorded_once_per_session(
         session = AttendanceSession.objects.get(klass=live_class, session_date=day)
         assert session.status == AttendanceSession.Status.CAPTURED
         assert session.captured_by == winner.browser.user
+        # Recorded by a server running on the pinned clock, not the machine's.
+        assert NOW <= session.captured_at < NOW + datetime.timedelta(hours=1)
         # All or nothing: every row carries the winning submit's values.
         rows = LearnerAttendance.objects.filter(session=session)
         assert sorted(rows.values_list("learner_id", "hours_present", "page_number")) == [

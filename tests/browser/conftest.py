@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import NOW
 from tests.factories import PASSWORD, EnrolmentFactory, ScheduleFactory
+from tests.processes import without_faketime
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "screenshots"
 PHONE = {"width": 375, "height": 812}
@@ -25,11 +26,7 @@ def browser_environment() -> dict[str, str]:
     suite and PostgreSQL run on a fake clock, but Chromium under libfaketime crawls
     (tenfold) and its zygote breaks when only part of it is faked. The browser is a
     client: its clock is not under test; the server's is (time-machine pins it)."""
-    environment = dict(os.environ)
-    preload = [lib for lib in environment.pop("LD_PRELOAD", "").split() if "faketime" not in lib]
-    if preload:
-        environment["LD_PRELOAD"] = " ".join(preload)
-    return {k: v for k, v in environment.items() if not k.startswith("FAKETIME")}
+    return without_faketime(dict(os.environ))
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,14 @@ from submissions.models import FormSubmission
 from tests.browser.conftest import PHONE, drafts_settled, log_in, open_class, set_phone_clock
 from tests.browser.test_offline_drafts import assert_half_a_register_is_back, type_half_a_register
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The server's clock and the page scripts' (Date.now()) are pinned to 4 March 2026 at
+# 14:00, ticking: tests/browser/conftest.py's pinned_clock (autouse, named here so
+# that no test of this module runs on the machine's calendar).
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("pinned_clock"),
+]
 
 QUEUED = re.compile(r"^Saved on this phone, not sent yet \(\d\d:\d\d\)\.")
 LAST_SENT = re.compile(r"0 waiting to send · last sent \d\d:\d\d")

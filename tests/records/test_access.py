@@ -14,6 +14,10 @@ from records.models import AccessLog
 from tests.conftest import MONDAY
 from tests.factories import ReadyLearnerFactory
 
+# Every test on Wednesday 4 March 2026 at 14:00 (tests/conftest.py), whatever the
+# machine's calendar says: readiness, POPI dates and the access log read "now".
+pytestmark = pytest.mark.usefixtures("now")
+
 
 def change_url(learner):
     return reverse("admin:learners_learner_change", args=[learner.pk])
@@ -139,7 +143,7 @@ def test_a_facilitator_sees_names_and_hours_only(client, own_facilitator, learne
     assert client.get(change_url(learner)).status_code == 302
 
 
-def test_saving_an_incomplete_record_says_what_is_missing(client, office_admin, lookups, now):
+def test_saving_an_incomplete_record_says_what_is_missing(client, office_admin, lookups):
     learner = ReadyLearnerFactory(home_language_code="")
     client.force_login(office_admin)
     form = client.get(change_url(learner)).context["adminform"].form
