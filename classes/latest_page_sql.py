@@ -28,6 +28,8 @@ Used by migration classes 0016; schema/027_latest_pages.sql carries the same
 PostgreSQL statements for ops.
 """
 
+from classes.trigger_sql import run_for_vendor
+
 # The recomputation of one set of keys (arrays of learner ids and LP ids, in key
 # order), shared by the UPDATE and DELETE triggers.
 POSTGRESQL_FUNCTIONS = """
@@ -232,20 +234,13 @@ SQLITE_DROP = [
 
 
 def install(schema_editor) -> None:
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRESQL_FUNCTIONS, params=None)
-        schema_editor.execute(POSTGRESQL_TRIGGERS, params=None)
-    elif vendor == "sqlite":
-        for statement in SQLITE_TRIGGERS:
-            schema_editor.execute(statement, params=None)
-    schema_editor.execute(BACKFILL, params=None)
+    run_for_vendor(
+        schema_editor,
+        postgresql=[POSTGRESQL_FUNCTIONS, POSTGRESQL_TRIGGERS],
+        sqlite=SQLITE_TRIGGERS,
+        then=[BACKFILL],
+    )
 
 
 def uninstall(schema_editor) -> None:
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRESQL_DROP, params=None)
-    elif vendor == "sqlite":
-        for statement in SQLITE_DROP:
-            schema_editor.execute(statement, params=None)
+    run_for_vendor(schema_editor, postgresql=[POSTGRESQL_DROP], sqlite=SQLITE_DROP)

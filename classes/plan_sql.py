@@ -13,6 +13,8 @@ PostgreSQL statements for ops. SQLite (the development database) gets the same r
 as plain triggers.
 """
 
+from classes.trigger_sql import run_for_vendor
+
 POSTGRESQL_FUNCTION = """
 CREATE OR REPLACE FUNCTION class_planned_sessions_mark_recorded() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -103,19 +105,12 @@ SQLITE_DROP = [
 
 
 def install(schema_editor) -> None:
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRESQL_FUNCTION, params=None)
-        schema_editor.execute(POSTGRESQL_TRIGGERS, params=None)
-    elif vendor == "sqlite":
-        for statement in SQLITE_TRIGGERS:
-            schema_editor.execute(statement, params=None)
+    run_for_vendor(
+        schema_editor,
+        postgresql=[POSTGRESQL_FUNCTION, POSTGRESQL_TRIGGERS],
+        sqlite=SQLITE_TRIGGERS,
+    )
 
 
 def uninstall(schema_editor) -> None:
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRESQL_DROP, params=None)
-    elif vendor == "sqlite":
-        for statement in SQLITE_DROP:
-            schema_editor.execute(statement, params=None)
+    run_for_vendor(schema_editor, postgresql=[POSTGRESQL_DROP], sqlite=SQLITE_DROP)

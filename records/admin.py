@@ -31,13 +31,10 @@ NOT_READY_SAVED = "{learner} is saved, but not ready to submit to funders: {prob
 ONE_LEARNER = "Choose one learner for a subject-access file."
 
 
-def _code_choices(version: LookupVersion | None, code_list: str, current: str):
-    codes = (
-        LookupCode.objects.filter(version=version, code_list=code_list)
-        if version is not None
-        else LookupCode.objects.none()
-    )
-    choices = [("", "—")] + [(c.code, f"{c.code} – {c.description}") for c in codes]
+def _code_choices(codes: list[LookupCode], code_list: str, current: str):
+    choices = [("", "—")] + [
+        (c.code, f"{c.code} – {c.description}") for c in codes if c.code_list == code_list
+    ]
     if current and current not in {c for c, _ in choices}:
         choices.append((current, f"{current} (not in the code list)"))
     return choices
@@ -139,6 +136,8 @@ class LearnerAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         version = (obj.lookup_version if obj is not None else None) or (
             LookupVersion.objects.order_by("-loaded_at", "-id").first()
         )
+        # Every list of the version in one query.
+        lists = list(LookupCode.objects.filter(version=version)) if version is not None else []
         codes = {
             **REQUIRED_CODES,
             **OPTIONAL_CODES,
@@ -151,7 +150,7 @@ class LearnerAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
                 form.base_fields[field] = forms.ChoiceField(
                     label=base.label,
                     required=False,
-                    choices=_code_choices(version, code_list, current),
+                    choices=_code_choices(lists, code_list, current),
                     help_text=base.help_text,
                 )
         return form
@@ -192,7 +191,7 @@ class LearnerAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         changelist = shown.get("cl")
         if changelist is not None and may_see_special(request.user):
             access.log_access(
-                learner_ids=[learner.pk for learner in changelist.result_list],
+                [learner.pk for learner in changelist.result_list],
                 action=AccessLog.Action.VIEWED,
                 what=access.LISTED,
                 page=request.path,
@@ -238,7 +237,7 @@ class LearnerAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
             learner = self.get_object(request, object_id)
             if learner is not None:
                 access.log_access(
-                    learner_ids=[learner.pk],
+                    [learner.pk],
                     action=AccessLog.Action.VIEWED,
                     what=access.SPECIAL
                     if may_see_special(request.user)

@@ -137,7 +137,7 @@ def anonymise(*, learner_id: int, by: str, before: datetime.date) -> bool:
         # The apps above (the alerts) take the name out of their texts.
         learner_anonymised.send(sender=Learner, learner=learner, old_name=old_name)
         access.log_access(
-            learner_ids=[learner.pk],
+            [learner.pk],
             action=AccessLog.Action.ANONYMISED,
             what=access.ANONYMISED_FIELDS,
             page="manage.py anonymise_learners",

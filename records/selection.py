@@ -70,11 +70,9 @@ def funder_files(selection: Selection, *, today: datetime.date) -> FunderFiles:
     # enrolled twice on one programme (re-enrolled after a break) is sent with the
     # latest start.
     latest: dict[tuple[int, str], Progression] = {}
-    for p in progressions:
+    for p in sorted(progressions, key=lambda p: (p.start_date, p.pk)):
         if p.learner_id in ready_ids:
-            key = (p.learner_id, p.programme.saqa_qualification_id)
-            if key not in latest or (p.start_date, p.pk) > (latest[key].start_date, latest[key].pk):
-                latest[key] = p
-    result.progressions = [p for p in progressions if latest.get(
-        (p.learner_id, p.programme.saqa_qualification_id)) is p]  # fmt: skip
+            latest[(p.learner_id, p.programme.saqa_qualification_id)] = p
+    kept = {p.pk for p in latest.values()}
+    result.progressions = [p for p in progressions if p.pk in kept]
     return result

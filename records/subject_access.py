@@ -112,7 +112,7 @@ def subject_access_file(
     access log is read, so the file shows it."""
     with transaction.atomic():
         access.log_access(
-            learner_ids=[learner.pk],
+            [learner.pk],
             action=AccessLog.Action.SUBJECT_ACCESS,
             what=access.SUBJECT_ACCESS_FILE,
             page=page,

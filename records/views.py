@@ -49,7 +49,7 @@ def funder_files_page(request):
         return _download(request, wanted, files, today)
     # The not-ready list names the learners and what is wrong with their records.
     access.log_access(
-        learner_ids=[learner.pk for learner, _ in files.not_ready],
+        [learner.pk for learner, _ in files.not_ready],
         action=AccessLog.Action.VIEWED,
         what=access.NOT_READY,
         page=request.path,
@@ -75,7 +75,7 @@ def _both(request, files, today) -> HttpResponse:
                 setmis.file_name(number, today), setmis.file_bytes(_records(wanted, files, today))
             )
     access.log_access(
-        learner_ids=[learner.pk for learner in files.ready],
+        [learner.pk for learner in files.ready],
         action=AccessLog.Action.EXPORTED,
         what=access.SETMIS_BOTH,
         page=request.get_full_path(),
@@ -92,7 +92,7 @@ def _download(request, wanted: str, files, today) -> HttpResponse:
     number, what = FILES[wanted]
     records = _records(wanted, files, today)
     access.log_access(
-        learner_ids=[learner.pk for learner in files.ready],
+        [learner.pk for learner in files.ready],
         action=AccessLog.Action.EXPORTED,
         what=what,
         page=request.get_full_path(),

@@ -86,7 +86,9 @@ class RegulatoryRow:
     portfolio: bool
 
 
-def _in_range(dates: DateRange, *, using: str) -> QuerySet[Progression]:
+def in_range(dates: DateRange, *, using: str) -> QuerySet[Progression]:
+    """Progressions active at some point in the range, in the export's order (also the
+    access log's learners of an export)."""
     return (
         Progression.objects.using(using)
         .filter(
@@ -97,16 +99,11 @@ def _in_range(dates: DateRange, *, using: str) -> QuerySet[Progression]:
     )
 
 
-def in_range(dates: DateRange, *, using: str) -> QuerySet[Progression]:
-    """The progressions the export of `dates` lists (the access log's learners)."""
-    return _in_range(dates, using=using)
-
-
 def active_progressions(dates: DateRange, *, using: str) -> QuerySet[Progression]:
     """Progressions active at some point in the range: started by its end, and not
     completed before its start; with what a page's rows show."""
     return (
-        _in_range(dates, using=using)
+        in_range(dates, using=using)
         .select_related("learner__employer", "programme", "klass__client")
         .annotate(latest_page=latest_page_subquery())
     )
@@ -228,7 +225,7 @@ def csv_text(dates: DateRange, *, using: str, in_database: bool | None = None) -
         yield from csv_lines(CSV_HEADER, csv_rows(dates, using=using), TEXT_COLUMNS)
         return
     rows = stream_cells(
-        _in_range(dates, using=using),
+        in_range(dates, using=using),
         ROW_COLUMNS,
         _csv_line,
         lookups=_csv_lookups,
@@ -240,7 +237,7 @@ def csv_text(dates: DateRange, *, using: str, in_database: bool | None = None) -
 def csv_rows(dates: DateRange, *, using: str) -> Iterator[list]:
     """Every row in the range (all pages), in the pages' order, as cells formatted in
     Python (the development SQLite database's CSV; csv_text's twin)."""
-    rows = _in_range(dates, using=using).annotate(latest_page=latest_page_subquery())
+    rows = in_range(dates, using=using).annotate(latest_page=latest_page_subquery())
     for row in rows.values_list(*CSV_COLUMNS).iterator(chunk_size=CSV_BATCH):
         (
             surname, first_names, id_number, passport, race, gender,

@@ -24,7 +24,7 @@ from classes.models import Class
 from classes.overview import shift_month
 from learners.models import SPECIAL_INFORMATION, Client
 from progression.models import Progression
-from records.access import log_access, log_access_of
+from records.access import log_access
 from records.models import AccessLog
 from reports import backlog as backlog_report
 from reports import class_monthly as monthly_report
@@ -167,7 +167,7 @@ def _log_race_shown(request, report, action: str = AccessLog.Action.VIEWED) -> N
     CSV, an export) of each listed learner's special information (POPIA)."""
     if report is not None and request.user.has_perm(SPECIAL_INFORMATION):
         log_access(
-            learner_ids=[row.learner.pk for row in report.rows],
+            [row.learner.pk for row in report.rows],
             action=action,
             what=MONTHLY_WHAT,
             page=request.path,
@@ -237,7 +237,7 @@ def regulatory(request):
     )
     page = paginator.get_page(request.GET.get("page"))
     log_access(
-        learner_ids=[p.learner_id for p in page],
+        [p.learner_id for p in page],
         action=AccessLog.Action.VIEWED,
         what=REGULATORY_WHAT,
         page=request.get_full_path(),
@@ -254,7 +254,7 @@ def regulatory(request):
 @special_report
 def regulatory_csv(request):
     dates = _date_range(request)
-    log_access_of(
+    log_access(
         regulatory_report.in_range(dates, using=reporting_db()),
         action=AccessLog.Action.EXPORTED,
         what=REGULATORY_WHAT,

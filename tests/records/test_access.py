@@ -99,7 +99,7 @@ def test_the_subject_access_command_writes_the_file(tmp_path, learner, own_facil
 def test_the_access_log_cannot_be_changed(office_admin, learner):
     from records.access import log_access
 
-    log_access(learner_ids=[learner.pk], action="viewed", what="x", page="/", user=office_admin)
+    log_access([learner.pk], action="viewed", what="x", page="/", user=office_admin)
     for statement in ("UPDATE learner_access_log SET what = 'y'", "DELETE FROM learner_access_log"):
         with (
             pytest.raises(IntegrityError, match="append-only"),

@@ -243,3 +243,26 @@ def test_both_files_in_one_zip_from_one_reading(client, office_admin, client_cla
     assert {line[:15] for line in enrolment[:-1]} == people
     assert len(people) == 2
     assert AccessLog.objects.filter(action="exported").count() == 2
+
+
+@pytest.mark.usefixtures("provider")
+def test_a_learner_enrolled_twice_on_one_programme_has_one_enrolment_record(
+    client, office_admin, client_class
+):
+    from progression.models import Progression
+
+    klass, learners = client_class
+    Progression.objects.create(
+        learner=learners["ready"],
+        programme=klass.programme,
+        klass=klass,
+        status=Progression.Status.COMPLETED,
+        start_date=datetime.date(2025, 3, 3),
+        completion_date=datetime.date(2026, 1, 9),
+    )
+
+    response = download(client, office_admin, "enrolment", klass=klass.pk)
+
+    lines = response.content.decode("ascii").split("\r\n")[:-1]
+    dlamini = [read(line, ENROLMENT_FIELDS) for line in lines if line.startswith("8001015009087")]
+    assert [r["Enrolment_Date"] for r in dlamini] == ["20260202"]  # the latest start
