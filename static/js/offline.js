@@ -343,6 +343,29 @@
   }
 
   // Delivery ---------------------------------------------------------------------------
+  // What was just delivered, by this page or by the service worker's background sync
+  // (which tells every open page): the page whose form was sent shows what the office
+  // has now (the message says so); the others show what still waits.
+  function afterSent(sent) {
+    var here = sent.filter(function (entry) {
+      return entry.url === window.location.pathname;
+    })[0];
+    if (here && here.location) {
+      window.location.href = here.location;
+      return Promise.resolve();
+    }
+    return render().then(function (mine) {
+      showConflict(mine || []);
+      if (sent.length) { keepPages(true); }
+    });
+  }
+  if (navigator.serviceWorker) {
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      var sent = event.data && event.data.outboxSent;
+      if (sent && sent.length) { afterSent(sent); }
+    });
+  }
+
   var delivering = null;
   function deliverNow() {
     if (delivering) { return delivering; }
@@ -354,19 +377,7 @@
             "the server's. Set the phone's clock."
           : "";
       }
-      var here = result.sent.filter(function (entry) {
-        return entry.url === window.location.pathname;
-      })[0];
-      if (here && here.location) {
-        // Its form is open: show what the office has now (the message says so).
-        window.location.href = here.location;
-        return result;
-      }
-      return render().then(function (mine) {
-        showConflict(mine || []);
-        if (result.sent.length) { keepPages(true); }
-        return result;
-      });
+      return afterSent(result.sent).then(function () { return result; });
     }).catch(function () {}).then(function (result) {
       delivering = null;
       document.documentElement.dataset.outboxChecked = String(Date.now());  // for the tests

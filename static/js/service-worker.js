@@ -78,8 +78,19 @@
   self.addEventListener("sync", function (event) {
     if (event.tag !== "outbox" || !self.Outbox) { return; }
     event.waitUntil(Outbox.deliver({ ping: config.ping }).then(function (result) {
-      // Rejected, the browser tries again later.
-      if (result.offline) { throw new Error("still offline"); }
+      // The open pages learn what was sent (static/js/offline.js, afterSent): the one
+      // whose form it was shows the recorded session, as when it sends itself.
+      var sent = result.sent.map(function (entry) {
+        return { url: entry.url, location: entry.location };
+      });
+      var told = !sent.length ? Promise.resolve() : self.clients.matchAll({ type: "window" })
+        .then(function (pages) {
+          pages.forEach(function (page) { page.postMessage({ outboxSent: sent }); });
+        });
+      return told.then(function () {
+        // Rejected, the browser tries again later.
+        if (result.offline) { throw new Error("still offline"); }
+      });
     }));
   });
 }());
